@@ -66,12 +66,9 @@ export class ComicsError extends Error {
 
 /** True when `error` is a {@link ComicsError}, optionally with one of `codes`. */
 export function isComicsError(error: unknown, ...codes: ErrorCode[]): error is ComicsError {
-  return (
-    error instanceof Error &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    (error as { code: string }).code.startsWith('E_') &&
-    (codes.length === 0 || codes.includes((error as ComicsError).code))
-  );
+  if (!(error instanceof Error)) return false;
+  const code: unknown = (error as Partial<ComicsError>).code;
+  return typeof code === 'string' && code.startsWith('E_') && (codes.length === 0 || codes.includes(code as ErrorCode));
 }
 
 /** A short human message for any thrown value, without a stack trace. */

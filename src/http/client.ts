@@ -1,0 +1,445 @@
+import { Agent, type Dispatcher } from 'undici';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ComicsError, isComicsError, type ErrorCode } from '../errors.js';
+import { USER_AGENT } from '../version.js';
+import { readCapped, tooLargeError } from './body.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
+
+/** ETag / Last-Modified pair used for conditional GET. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/** One hop of a redirect chain. */
+export interface Redirect {
+  url: string;
+  status: number;
+  location: string;
+}
+
+/** What a retry is about to wait for; for progress and logs. */
+export interface RetryInfo {
+  url: string;
+  /** The try that failed, 1-based. */
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface HttpClientOptions {
+  /** Sent on every request. */
+  userAgent?: string;
+  /** Per try, from sending the request to the end of the body. Default 30 s. */
+  timeoutMs?: number;
+  /** Cap on the decompressed body. Default 16 MiB. */
+  maxBytes?: number;
+  /** Redirects followed before giving up. Default 5. */
+  maxRedirects?: number;
+  /** Tries per request (first one included) on network errors, 429 and 5xx. Default 4. */
+  maxTries?: number;
+  /** First backoff step; doubles each retry, with jitter. Default 500 ms. */
+  retryBaseMs?: number;
+  /** A longer `Retry-After` is not waited for: the response is returned as it is. Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Connection pool; default a keep-alive undici Agent owned (and closed) by the client. */
+  dispatcher?: Dispatcher;
+  /** Waits between retries; injectable so tests need not sleep. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source, 0 <= x < 1. */
+  random?: () => number;
+  /** Wall clock in ms, for Retry-After dates. */
+  now?: () => number;
+}
+
+export interface RequestOptions {
+  /** Accept header; default accepts anything. */
+  accept?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Sent as If-None-Match / If-Modified-Since. */
+  validators?: Validators | null;
+  /** Aborts the request (all tries); the error then has code E_ABORTED. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** 0 returns a 3xx response as it is, with `location` set, so the caller can follow it itself. */
+  maxRedirects?: number;
+  maxTries?: number;
+  /**
+   * Decide from the final response's head whether its body is kept.
+   * Unkept bodies are still read (and counted in `bytes`, under the size cap) so
+   * the connection goes back to the pool. Default: keep the body of 2xx responses.
+   */
+  keepBody?: (head: { status: number; contentType: string | null; url: string }) => boolean;
+  /** Called before each retry's wait. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface HttpResponse {
+  /** The URL asked for. */
+  url: string;
+  /** The URL that answered, after redirects. */
+  finalUrl: string;
+  status: number;
+  statusText: string;
+  headers: Headers;
+  contentType: string | null;
+  /** Decompressed body; empty when not kept, and for 304. */
+  body: Uint8Array;
+  /** Decompressed bytes received for the final response, kept or not. */
+  bytes: number;
+  redirects: Redirect[];
+  /** Resolved Location of a 3xx returned as it is (maxRedirects 0), else null. */
+  location: string | null;
+  /** True for a 304 answer to a conditional request. */
+  notModified: boolean;
+  /** Validators to store: from this response, or the ones sent when a 304 omits them. */
+  validators: Validators;
+  /** What `Retry-After` asked for on the final response, in ms, or null. */
+  retryAfterMs: number | null;
+  /** Tries made for the final hop. */
+  tries: number;
+  /** Wall time for the whole call, retries and redirects included. */
+  ms: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Network error codes that another try will not fix. */
+const PERMANENT_NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'ERR_INVALID_URL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** Why an attempt's controller was aborted: our own timeout, or the caller. */
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * The one HTTP client of the program, shared by `check`, `add` and `crawl`.
+ *
+ * Requests go through the global `fetch` with an undici `Agent` as dispatcher: a
+ * keep-alive pool in production, and the same code path under nock in unit tests.
+ * Retries, redirects, the size cap, timeouts and conditional GET live here, once,
+ * for every caller.
+ *
+ * @example
+ * const http = new HttpClient({ timeoutMs: 10_000 });
+ * const res = expectOk(await http.get('https://xkcd.com/atom.xml', { validators }));
+ * await http.close();
+ */
+export class HttpClient {
+  readonly #userAgent: string;
+  readonly #timeoutMs: number;
+  readonly #maxBytes: number;
+  readonly #maxRedirects: number;
+  readonly #maxTries: number;
+  readonly #retryBaseMs: number;
+  readonly #maxRetryAfterMs: number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#userAgent = options.userAgent ?? USER_AGENT;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.#maxRedirects = options.maxRedirects ?? 5;
+    this.#maxTries = options.maxTries ?? 4;
+    this.#retryBaseMs = options.retryBaseMs ?? 500;
+    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 15_000 } });
+    this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * GET `url`, following redirects and retrying transient failures.
+   * Resolves with the final response whatever its status (see {@link expectOk});
+   * rejects with a {@link ComicsError} (E_NETWORK, E_TIMEOUT, E_TOO_LARGE,
+   * E_REDIRECT, E_UNSAFE_URL, E_ABORTED) when there is no response to give.
+   */
+  async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const started = performance.now();
+    const maxRedirects = options.maxRedirects ?? this.#maxRedirects;
+    const redirects: Redirect[] = [];
+    let current = checkHttpUrl(url);
+    for (;;) {
+      const { response, tries, retryAfterMs } = await this.#tryHard(current, options);
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (REDIRECT_STATUSES.has(response.status) && maxRedirects > 0) {
+        await response.body?.cancel().catch(() => {});
+        if (location === null) {
+          throw new ComicsError('E_REDIRECT', `Redirect ${response.status} without a Location header: GET ${current}`, {
+            url: current,
+          });
+        }
+        const target = resolveLocation(location, current);
+        redirects.push({ url: current, status: response.status, location: target });
+        if (redirects.length > maxRedirects) {
+          throw new ComicsError('E_REDIRECT', `Too many redirects (more than ${maxRedirects}): GET ${url}`, { url });
+        }
+        current = target;
+        continue;
+      }
+      return this.#finish(response, {
+        url,
+        finalUrl: current,
+        redirects,
+        location: location === null ? null : resolveLocation(location, current),
+        tries,
+        retryAfterMs,
+        started,
+        options,
+      });
+    }
+  }
+
+  /** Closes pooled connections (when the client created the pool). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** One hop, with retries on network errors, 429 and 5xx. */
+  async #tryHard(
+    url: string,
+    options: RequestOptions,
+  ): Promise<{ response: Response; tries: number; retryAfterMs: number | null }> {
+    const maxTries = Math.max(1, options.maxTries ?? this.#maxTries);
+    for (let attempt = 1; ; attempt++) {
+      let waitMs: number;
+      let reason: string;
+      try {
+        const response = await this.#send(url, options);
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
+        const tooLong = retryAfterMs !== null && retryAfterMs > this.#maxRetryAfterMs;
+        if (!isRetryableStatus(response.status) || attempt >= maxTries || tooLong) {
+          return { response, tries: attempt, retryAfterMs };
+        }
+        await response.body?.cancel().catch(() => {});
+        waitMs = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.#retryBaseMs, this.#random));
+        reason = `HTTP ${response.status}`;
+      } catch (error) {
+        if (!isRetryableError(error) || attempt >= maxTries) throw error;
+        waitMs = backoffDelay(attempt, this.#retryBaseMs, this.#random);
+        reason = (error as ComicsError).message;
+      }
+      options.onRetry?.({ url, attempt, delayMs: waitMs, reason });
+      try {
+        await this.#sleep(waitMs, options.signal);
+      } catch (error) {
+        throw abortedError(url, error);
+      }
+    }
+  }
+
+  /** One try: headers only; the body is read in #finish under the same timeout. */
+  async #send(url: string, options: RequestOptions): Promise<Response> {
+    if (options.signal?.aborted) throw abortedError(url, options.signal.reason);
+    const controller = new AbortController();
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const release = (): void => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    const headers: Record<string, string> = {
+      'user-agent': this.#userAgent,
+      accept: options.accept ?? '*/*',
+      'accept-encoding': 'gzip, deflate, br',
+      ...options.headers,
+    };
+    if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
+    if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
+    try {
+      // Read globalThis.fetch at call time: nock replaces it after this module loads.
+      // undici 7's Agent and Node's bundled fetch share the dispatcher protocol but not type declarations.
+      const init = { headers, redirect: 'manual', signal: controller.signal, dispatcher: this.#dispatcher };
+      const response = await globalThis.fetch(url, init as unknown as RequestInit);
+      pending.set(response, { controller, release, timeoutMs });
+      return response;
+    } catch (error) {
+      release();
+      throw toHttpError(error, url, controller.signal, timeoutMs);
+    }
+  }
+
+  async #finish(
+    response: Response,
+    info: {
+      url: string;
+      finalUrl: string;
+      redirects: Redirect[];
+      location: string | null;
+      tries: number;
+      retryAfterMs: number | null;
+      started: number;
+      options: RequestOptions;
+    },
+  ): Promise<HttpResponse> {
+    const { options } = info;
+    const contentType = response.headers.get('content-type');
+    const attempt = pending.get(response);
+    const maxBytes = options.maxBytes ?? this.#maxBytes;
+    const keep = (options.keepBody ?? keepSuccessBody)({ status: response.status, contentType, url: info.finalUrl });
+    let read: { body: Uint8Array; bytes: number };
+    try {
+      const declared = Number(response.headers.get('content-length'));
+      if (!response.headers.has('content-encoding') && declared > maxBytes) {
+        // Refuse before downloading what would be cut off anyway.
+        attempt?.controller.abort();
+        throw tooLargeError(maxBytes, info.finalUrl);
+      }
+      read = await readCapped(response.status === 304 ? null : response.body, {
+        maxBytes,
+        keep,
+        url: info.finalUrl,
+        onTooLarge: () => attempt?.controller.abort(),
+      });
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      if (isComicsError(error)) throw error;
+      throw toHttpError(error, info.finalUrl, attempt?.controller.signal, attempt?.timeoutMs ?? 0);
+    } finally {
+      attempt?.release();
+      pending.delete(response);
+    }
+    const notModified = response.status === 304;
+    const sent = options.validators ?? null;
+    return {
+      url: info.url,
+      finalUrl: info.finalUrl,
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      contentType,
+      body: read.body,
+      bytes: read.bytes,
+      redirects: info.redirects,
+      location: info.location,
+      notModified,
+      validators: {
+        etag: response.headers.get('etag') ?? (notModified ? (sent?.etag ?? null) : null),
+        lastModified: response.headers.get('last-modified') ?? (notModified ? (sent?.lastModified ?? null) : null),
+      },
+      retryAfterMs: info.retryAfterMs,
+      tries: info.tries,
+      ms: Math.round(performance.now() - info.started),
+    };
+  }
+}
+
+/** Per-try state that must outlive #send until the body is read. */
+const pending = new WeakMap<Response, { controller: AbortController; release: () => void; timeoutMs: number }>();
+
+function keepSuccessBody(head: { status: number }): boolean {
+  return head.status >= 200 && head.status < 300;
+}
+
+/**
+ * Throws E_HTTP_STATUS unless `response` is a success (2xx, or 304 to a conditional GET).
+ *
+ * @example
+ * const res = expectOk(await http.get(url)); // "Request failed with status 404 Not Found: GET <url>"
+ */
+export function expectOk(response: HttpResponse): HttpResponse {
+  if ((response.status >= 200 && response.status < 300) || response.notModified) return response;
+  const text = response.statusText ? ` ${response.statusText}` : '';
+  const wait =
+    response.retryAfterMs !== null ? ` (the server asks to retry after ${Math.ceil(response.retryAfterMs / 1000)} s)` : '';
+  throw new ComicsError(
+    'E_HTTP_STATUS',
+    `Request failed with status ${response.status}${text}: GET ${response.finalUrl}${wait}`,
+    { url: response.finalUrl, status: response.status },
+  );
+}
+
+/** Parses `url` and refuses anything but http(s); returns the normalised href. */
+export function checkHttpUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new ComicsError('E_UNSAFE_URL', `Not a valid URL: ${JSON.stringify(url)}`, { url, cause: error });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ComicsError('E_UNSAFE_URL', `Only http and https URLs can be fetched, got ${parsed.protocol} in ${url}`, {
+      url,
+    });
+  }
+  return parsed.href;
+}
+
+function resolveLocation(location: string, base: string): string {
+  let target: string;
+  try {
+    target = new URL(location, base).href;
+  } catch (error) {
+    throw new ComicsError('E_REDIRECT', `Redirect to an invalid Location ${JSON.stringify(location)}: GET ${base}`, {
+      url: base,
+      cause: error,
+    });
+  }
+  if (!/^https?:/.test(target)) {
+    throw new ComicsError('E_REDIRECT', `Redirect to a non-http(s) URL ${target}: GET ${base}`, { url: base });
+  }
+  return target;
+}
+
+function isRetryableError(error: unknown): boolean {
+  if (!isComicsError(error)) return false;
+  if (error.code === 'E_TIMEOUT') return true;
+  if (error.code !== 'E_NETWORK') return false;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code !== 'string' || !PERMANENT_NETWORK_CODES.has(code);
+}
+
+function abortedError(url: string, cause: unknown): ComicsError {
+  return new ComicsError('E_ABORTED', `Aborted: GET ${url}`, { url, cause });
+}
+
+/** Maps what fetch and body streams throw to E_TIMEOUT, E_ABORTED or E_NETWORK. */
+function toHttpError(error: unknown, url: string, signal: AbortSignal | undefined, timeoutMs: number): ComicsError {
+  if (isComicsError(error)) return error;
+  if (signal?.aborted) {
+    if (signal.reason === TIMED_OUT) {
+      return new ComicsError('E_TIMEOUT', `No complete response within ${timeoutMs} ms: GET ${url}`, { url });
+    }
+    return abortedError(url, signal.reason);
+  }
+  const cause = rootCause(error);
+  const code = (cause as { code?: unknown }).code;
+  const errorCode: ErrorCode =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+      ? 'E_TIMEOUT'
+      : 'E_NETWORK';
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  const label = typeof code === 'string' && !detail.includes(code) ? `${code}: ${detail}` : detail;
+  return new ComicsError(errorCode, `Network error (${label}): GET ${url}`, { url, cause });
+}
+
+/** fetch wraps the interesting error as `cause` of a bare "fetch failed" TypeError. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 4; depth++) {
+    const next = (current as { cause?: unknown } | null)?.cause;
+    if (next === undefined || next === null) break;
+    current = next;
+  }
+  return current;
+}

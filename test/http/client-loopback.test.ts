@@ -1,0 +1,109 @@
+import { deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../src/http/client.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let resets = 0;
+
+beforeAll(async () => {
+  server = await startServer({
+    routes: {
+      '/page': { headers: { 'content-type': 'text/html' }, body: '<p>hi</p>' },
+      '/deflate': { headers: { 'content-encoding': 'deflate' }, body: deflateSync(Buffer.from('deflated!')) },
+      '/gzip': { headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.from('gzipped!')) },
+      '/endless': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        const pump = (): void => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+      },
+      '/hang': () => {
+        // never answers
+      },
+      '/trickle': (_req, res) => {
+        res.writeHead(200);
+        res.write('first bytes');
+        // then nothing: the body never ends
+      },
+      '/reset-once': (req, res) => {
+        if (resets++ === 0) {
+          req.socket.destroy();
+          return;
+        }
+        res.end('second time lucky');
+      },
+      '/unavailable': (_req, res) => {
+        res.writeHead(503, { 'retry-after': '0' }).end();
+      },
+    },
+  });
+});
+afterAll(() => server.close());
+
+const fast = { sleep: async () => {}, random: () => 0 };
+
+describe('HttpClient on a real socket', () => {
+  it('reuses keep-alive connections', async () => {
+    const http = new HttpClient(fast);
+    const before = server.connections;
+    for (let i = 0; i < 10; i++) await http.get(server.url('/page'));
+    // undici may open a second socket while the first is being released; never one per request.
+    expect(server.connections - before).toBeLessThanOrEqual(2);
+    await http.close();
+  });
+
+  it('decompresses gzip and deflate', async () => {
+    const http = new HttpClient(fast);
+    expect(new TextDecoder().decode((await http.get(server.url('/gzip'))).body)).toBe('gzipped!');
+    expect(new TextDecoder().decode((await http.get(server.url('/deflate'))).body)).toBe('deflated!');
+    await http.close();
+  });
+
+  it('cuts off an endless body with a clear error', async () => {
+    const http = new HttpClient({ ...fast, maxBytes: 1024 * 1024 });
+    await expect(http.get(server.url('/endless'))).rejects.toMatchObject({
+      code: 'E_TOO_LARGE',
+      message: /larger than 1 MiB/,
+    });
+    await http.close();
+  });
+
+  it('times out a server that never answers, and one that stops mid-body', async () => {
+    const http = new HttpClient({ ...fast, timeoutMs: 100, maxTries: 2 });
+    const hangsBefore = server.hits.get('/hang') ?? 0;
+    await expect(http.get(server.url('/hang'))).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    expect((server.hits.get('/hang') ?? 0) - hangsBefore).toBe(2);
+    await expect(http.get(server.url('/trickle'), { maxTries: 1 })).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    await http.close();
+  });
+
+  it('retries a connection reset', async () => {
+    const http = new HttpClient(fast);
+    const res = await http.get(server.url('/reset-once'));
+    expect(new TextDecoder().decode(res.body)).toBe('second time lucky');
+    expect(res.tries).toBe(2);
+    await http.close();
+  });
+
+  it('retries 503 up to maxTries', async () => {
+    const http = new HttpClient({ ...fast, maxTries: 3 });
+    const before = server.hits.get('/unavailable') ?? 0;
+    const res = await http.get(server.url('/unavailable'));
+    expect(res.status).toBe(503);
+    expect((server.hits.get('/unavailable') ?? 0) - before).toBe(3);
+    await http.close();
+  });
+
+  it('reports a refused connection as a network error', async () => {
+    const http = new HttpClient({ ...fast, maxTries: 1 });
+    const closed = await startServer();
+    const url = closed.url('/');
+    await closed.close();
+    await expect(http.get(url)).rejects.toMatchObject({ code: 'E_NETWORK', message: /ECONNREFUSED/ });
+    await http.close();
+  });
+});
