@@ -1,0 +1,351 @@
+import type { Db } from './database.js';
+import { isClaimLive } from './claims.js';
+
+/** A strip as a feed (or page walk) reports it. */
+export interface StripInput {
+  key: string;
+  url: string | null;
+  title: string | null;
+  /** ISO 8601 or null. */
+  published: string | null;
+  image: string | null;
+  /** Why this strip must never be opened (unsafe URL, no link), or null. */
+  skipped?: string | null;
+}
+
+/** How a strip came to be read. */
+export type ReadVia = 'baseline' | 'opened' | 'mark-read' | 'duplicate' | 'skipped';
+
+export interface StripRow {
+  id: number;
+  comic: string;
+  key: string;
+  url: string | null;
+  title: string | null;
+  published: string | null;
+  image: string | null;
+  /** Index in the feed document that first listed it (0 = first, usually the newest). */
+  position: number;
+  firstSeen: string;
+  readAt: string | null;
+  readVia: ReadVia | null;
+  skipped: string | null;
+}
+
+export interface ComicState {
+  name: string;
+  /** The feed URL (or page URL for page-mode comics) the state belongs to. */
+  feed: string;
+  etag: string | null;
+  lastModified: string | null;
+  baselinedAt: string | null;
+  lastChecked: string | null;
+  lastSuccess: string | null;
+  lastError: string | null;
+  errorCode: string | null;
+  failureStreak: number;
+}
+
+export interface ComicSummary extends ComicState {
+  unread: number;
+  lastRead: { url: string | null; title: string | null } | null;
+}
+
+export interface FetchSuccess {
+  feed: string;
+  entries: readonly StripInput[];
+  validators: { etag: string | null; lastModified: string | null };
+  /** When the comic is baselined now: how many of the newest entries stay unread. */
+  unreadAtBaseline: number;
+  /** Forget earlier state and baseline again (`comics add` of a known name). */
+  rebaseline?: boolean;
+}
+
+export interface RecordResult {
+  /** True when this call baselined the comic. */
+  baselined: boolean;
+  /** Strips recorded by this call that are unread, oldest first. */
+  added: StripRow[];
+  /** Strips recorded by this call that will never be opened (unsafe or missing links). */
+  skipped: StripRow[];
+}
+
+export interface ComicsStoreOptions {
+  now?: () => Date;
+  /** Whether another run's claim on a strip still stands. */
+  claimLive?: (claimedBy: string, claimedAt: string, now: Date) => boolean;
+}
+
+/** Oldest first: by date, else by when first seen, then feed order (later in the feed = older). */
+const OLDEST_FIRST = 'COALESCE(published, first_seen) ASC, comic ASC, position DESC, id ASC';
+const NEWEST_FIRST = 'COALESCE(published, first_seen) DESC, comic ASC, position ASC, id DESC';
+
+const STRIP_COLUMNS = `id, comic, key, url, title, published, image, position, first_seen AS firstSeen,
+  read_at AS readAt, read_via AS readVia, skipped`;
+const COMIC_COLUMNS = `name, feed, etag, last_modified AS lastModified, baselined_at AS baselinedAt,
+  last_checked AS lastChecked, last_success AS lastSuccess, last_error AS lastError, error_code AS errorCode,
+  failure_streak AS failureStreak`;
+
+/**
+ * Per-comic and per-strip state in SQLite. Every write that must not be half done
+ * (new strips together with the validators that would hide them next time) is one
+ * transaction, so a run killed at any point loses nothing.
+ *
+ * @example
+ * const store = new ComicsStore(openDatabase('data/comics.db'));
+ * store.recordSuccess('xkcd', { feed, entries, validators, unreadAtBaseline: 0 });
+ */
+export class ComicsStore {
+  readonly db: Db;
+  readonly #now: () => Date;
+  readonly #claimLive: NonNullable<ComicsStoreOptions['claimLive']>;
+
+  constructor(db: Db, options: ComicsStoreOptions = {}) {
+    this.db = db;
+    this.#now = options.now ?? (() => new Date());
+    this.#claimLive = options.claimLive ?? isClaimLive;
+  }
+
+  getComic(name: string): ComicState | null {
+    return (this.db.prepare(`SELECT ${COMIC_COLUMNS} FROM comics WHERE name = ?`).get(name) as ComicState) ?? null;
+  }
+
+  /**
+   * Records a successful fetch: baselines the comic the first time (or when its
+   * feed URL changed), else inserts every entry key not seen before as unread;
+   * stores the new validators in the same transaction.
+   */
+  recordSuccess(name: string, fetch: FetchSuccess): RecordResult {
+    const now = this.#now().toISOString();
+    return this.db.transaction((): RecordResult => {
+      const state = this.getComic(name);
+      const baseline = fetch.rebaseline === true || state === null || state.baselinedAt === null || state.feed !== fetch.feed;
+      if (baseline) {
+        this.db.prepare('DELETE FROM comics WHERE name = ?').run(name);
+        this.db.prepare('INSERT INTO comics (name, feed, baselined_at) VALUES (?, ?, ?)').run(name, fetch.feed, now);
+      }
+      const ids = baseline ? this.#insertBaseline(name, fetch, now) : this.#insertNew(name, fetch.entries, now);
+      this.db
+        .prepare(
+          `UPDATE comics SET feed = ?, etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
+             last_error = NULL, error_code = NULL, failure_streak = 0 WHERE name = ?`,
+        )
+        .run(fetch.feed, fetch.validators.etag, fetch.validators.lastModified, now, now, name);
+      const rows = this.#strips(ids);
+      return {
+        baselined: baseline,
+        added: rows.filter((row) => row.readAt === null),
+        skipped: rows.filter((row) => row.readVia === 'skipped'),
+      };
+    })();
+  }
+
+  /** Records a 304: nothing new, validators refreshed. */
+  recordNotModified(name: string, feed: string, validators: FetchSuccess['validators']): void {
+    const now = this.#now().toISOString();
+    this.db
+      .prepare(
+        `UPDATE comics SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
+           last_error = NULL, error_code = NULL, failure_streak = 0 WHERE name = ? AND feed = ?`,
+      )
+      .run(validators.etag, validators.lastModified, now, now, name, feed);
+  }
+
+  /** Records a failed check; the comic's strips and validators stay as they were. */
+  recordFailure(name: string, feed: string, error: { code: string; message: string }): void {
+    const now = this.#now().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO comics (name, feed, last_checked, last_error, error_code, failure_streak)
+         VALUES (@name, @feed, @now, @message, @code, 1)
+         ON CONFLICT (name) DO UPDATE SET last_checked = @now, last_error = @message, error_code = @code,
+           failure_streak = failure_streak + 1`,
+      )
+      .run({ name, feed, now, message: error.message, code: error.code });
+  }
+
+  /**
+   * Takes up to `limit` unread strips, oldest first, for this run alone: a strip
+   * claimed by another live run is not handed out again, so two concurrent runs
+   * never open the same strip. Claims of dead or stale runs are taken over.
+   */
+  claimUnread(options: { claimant: string; limit: number; comic?: string }): StripRow[] {
+    const now = this.#now();
+    return this.db.transaction((): StripRow[] => {
+      const candidates = this.db
+        .prepare(
+          `SELECT ${STRIP_COLUMNS}, claimed_by AS claimedBy, claimed_at AS claimedAt FROM strips
+           WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic) ORDER BY ${OLDEST_FIRST}`,
+        )
+        .iterate({ comic: options.comic ?? null }) as IterableIterator<
+        StripRow & { claimedBy: string | null; claimedAt: string | null }
+      >;
+      const taken: StripRow[] = [];
+      for (const { claimedBy, claimedAt, ...strip } of candidates) {
+        if (taken.length >= options.limit) break;
+        if (claimedBy !== null && claimedBy !== options.claimant && this.#claimLive(claimedBy, claimedAt ?? '', now)) {
+          continue;
+        }
+        taken.push(strip);
+      }
+      const claim = this.db.prepare('UPDATE strips SET claimed_by = ?, claimed_at = ? WHERE id = ?');
+      for (const strip of taken) claim.run(options.claimant, now.toISOString(), strip.id);
+      return taken;
+    }).immediate();
+  }
+
+  /** Marks one strip read (after it was handed to the browser) and drops its claim. */
+  markRead(id: number, via: ReadVia): void {
+    this.db
+      .prepare(
+        `UPDATE strips SET read_at = ?, read_via = ?, claimed_by = NULL, claimed_at = NULL
+         WHERE id = ? AND read_at IS NULL`,
+      )
+      .run(this.#now().toISOString(), via, id);
+  }
+
+  /** Gives back what a run claimed but did not open. */
+  releaseClaims(claimant: string): void {
+    this.db.prepare('UPDATE strips SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(claimant);
+  }
+
+  /** Marks every unread strip (of one comic, or all) read; returns how many. */
+  markAllRead(comic?: string): number {
+    return this.db
+      .prepare(
+        `UPDATE strips SET read_at = ?, read_via = 'mark-read', claimed_by = NULL, claimed_at = NULL
+         WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)`,
+      )
+      .run(this.#now().toISOString(), { comic: comic ?? null }).changes;
+  }
+
+  countUnread(comic?: string): number {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM strips WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)')
+      .get({ comic: comic ?? null }) as { n: number };
+    return row.n;
+  }
+
+  /** Unread strips, oldest first, without claiming them. */
+  unread(comic?: string): StripRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)
+         ORDER BY ${OLDEST_FIRST}`,
+      )
+      .all({ comic: comic ?? null }) as StripRow[];
+  }
+
+  /** State of every comic the store knows, with unread counts and the last strip read. */
+  summaries(): ComicSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${COMIC_COLUMNS},
+           (SELECT count(*) FROM strips s WHERE s.comic = c.name AND s.read_at IS NULL) AS unread,
+           (SELECT json_object('url', s.url, 'title', s.title) FROM strips s
+              WHERE s.comic = c.name AND s.read_at IS NOT NULL AND s.read_via IN ('opened', 'mark-read', 'baseline')
+              ORDER BY s.read_at DESC, ${NEWEST_FIRST} LIMIT 1) AS lastRead
+         FROM comics c ORDER BY name`,
+      )
+      .all() as (ComicState & { unread: number; lastRead: string | null })[];
+    return rows.map((row) => ({ ...row, lastRead: row.lastRead === null ? null : JSON.parse(row.lastRead) }));
+  }
+
+  /** Strips newest first, for `comics history`. */
+  history(options: { comic?: string; limit: number }): StripRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${STRIP_COLUMNS} FROM strips WHERE (@comic IS NULL OR comic = @comic)
+         ORDER BY ${NEWEST_FIRST} LIMIT @limit`,
+      )
+      .all({ comic: options.comic ?? null, limit: options.limit }) as StripRow[];
+  }
+
+  /** Forgets a comic and its strips. */
+  removeComic(name: string): boolean {
+    return this.db.prepare('DELETE FROM comics WHERE name = ?').run(name).changes > 0;
+  }
+
+  /** Everything counts as read but the newest `unreadAtBaseline` entries (by date, else feed order). */
+  #insertBaseline(name: string, fetch: FetchSuccess, now: string): number[] {
+    const newest = fetch.entries
+      .map((entry, position) => ({ entry, position }))
+      .sort((a, b) => compareNewestFirst(a.entry.published, a.position, b.entry.published, b.position))
+      .filter(({ entry }) => !entry.skipped)
+      .slice(0, Math.max(0, fetch.unreadAtBaseline))
+      .map(({ position }) => position);
+    const keepUnread = new Set(newest);
+    return this.#insert(name, fetch.entries, now, (entry, position) =>
+      entry.skipped ? 'skipped' : keepUnread.has(position) ? null : 'baseline',
+    );
+  }
+
+  #insertNew(name: string, entries: readonly StripInput[], now: string): number[] {
+    const seen = this.db.prepare('SELECT 1 FROM strips WHERE comic = ? AND key = ?').pluck();
+    const knownUrl = this.db.prepare('SELECT 1 FROM strips WHERE comic = ? AND url = ? LIMIT 1').pluck();
+    const urlCounts = new Map<string, number>();
+    for (const entry of entries) if (entry.url) urlCounts.set(entry.url, (urlCounts.get(entry.url) ?? 0) + 1);
+    const fresh = entries.map((entry, position) => ({ entry, position })).filter(({ entry }) => !seen.get(name, entry.key));
+    return this.#insert(
+      name,
+      entries,
+      now,
+      (entry) => {
+        if (entry.skipped) return 'skipped';
+        // A feed that changes its ids must not reopen strips already known by their link;
+        // links shared by several entries (a feed linking every item to the home page) prove nothing.
+        if (entry.url && urlCounts.get(entry.url) === 1 && knownUrl.get(name, entry.url)) return 'duplicate';
+        return null;
+      },
+      new Set(fresh.map(({ position }) => position)),
+    );
+  }
+
+  /** Inserts entries (only `only` positions when given), read with `readVia(...)` or unread when it is null. */
+  #insert(
+    name: string,
+    entries: readonly StripInput[],
+    now: string,
+    readVia: (entry: StripInput, position: number) => ReadVia | null,
+    only?: Set<number>,
+  ): number[] {
+    const insert = this.db.prepare(
+      `INSERT INTO strips (comic, key, url, title, published, image, position, first_seen, read_at, read_via, skipped)
+       VALUES (@comic, @key, @url, @title, @published, @image, @position, @now, @readAt, @readVia, @skipped)
+       ON CONFLICT (comic, key) DO NOTHING`,
+    );
+    const ids: number[] = [];
+    entries.forEach((entry, position) => {
+      if (only && !only.has(position)) return;
+      const via = readVia(entry, position);
+      const result = insert.run({
+        comic: name,
+        key: entry.key,
+        url: entry.url,
+        title: entry.title,
+        published: entry.published,
+        image: entry.image,
+        position,
+        now,
+        readAt: via === null ? null : now,
+        readVia: via,
+        skipped: entry.skipped ?? null,
+      });
+      if (result.changes > 0) ids.push(Number(result.lastInsertRowid));
+    });
+    return ids;
+  }
+
+  #strips(ids: number[]): StripRow[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ${OLDEST_FIRST}`)
+      .all(JSON.stringify(ids)) as StripRow[];
+  }
+}
+
+/** Newest first by date; undated entries keep feed order (earlier in the feed = newer). */
+function compareNewestFirst(aDate: string | null, aPos: number, bDate: string | null, bPos: number): number {
+  if (aDate !== null && bDate !== null && aDate !== bDate) return aDate < bDate ? 1 : -1;
+  return aPos - bPos;
+}

@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ComicsError, errorMessage } from '../errors.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating when missing) the SQLite store and brings its schema up to date.
+ * WAL lets `check` runs, `list` and crawls read while another writes; the busy
+ * timeout makes a second writer wait instead of failing.
+ *
+ * @example
+ * const db = openDatabase('data/comics.db');
+ */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  let db: Db;
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw new ComicsError('E_STORE', `Cannot open the database ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+  try {
+    migrate(db, migrations, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Applies the migrations above `user_version`, each in its own immediate transaction. */
+export function migrate(db: Db, migrations: readonly Migration[], file: string): void {
+  const latest = migrations.length;
+  const current = (): number => db.pragma('user_version', { simple: true }) as number;
+  if (current() > latest) {
+    throw new ComicsError(
+      'E_STORE',
+      `The database ${file} has schema version ${current()}, newer than this program knows (${latest}): upgrade comics`,
+    );
+  }
+  for (let version = current() + 1; version <= latest; version++) {
+    const step = db.transaction(() => {
+      // Another process may have migrated while we waited for the write lock.
+      if (current() >= version) return;
+      migrations[version - 1]!.up(db);
+      db.pragma(`user_version = ${version}`);
+    });
+    try {
+      step.immediate();
+    } catch (error) {
+      throw new ComicsError(
+        'E_STORE',
+        `Cannot migrate the database ${file} to schema version ${version} (${migrations[version - 1]!.name}): ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+}
