@@ -1,0 +1,172 @@
+/**
+ * The feed-format-independent half of reading an entry: plain-text titles,
+ * absolute URLs, strip images found in HTML, and entry keys.
+ */
+import { createHash } from 'node:crypto';
+import { Parser } from 'htmlparser2';
+import { parseFeedDate } from './dates.js';
+import type { FeedEntry } from './types.js';
+
+/**
+ * Resolves `ref` against `base`; null when either is missing or the result
+ * is not a valid absolute URL. Any scheme is kept: deciding which schemes are
+ * safe to open is the caller's job.
+ *
+ * @example
+ * resolveUrl('/comic/12', 'https://example.com/feed.xml'); // 'https://example.com/comic/12'
+ */
+export function resolveUrl(ref: string | null | undefined, base: string | null | undefined): string | null {
+  if (ref == null) return null;
+  const trimmed = ref.trim();
+  if (trimmed === '') return null;
+  try {
+    return new URL(trimmed, base ?? undefined).href;
+  } catch {
+    return null;
+  }
+}
+
+/** True for http: and https: URLs, the only ones worth showing as images. */
+export function isHttpUrl(url: string | null): url is string {
+  return url !== null && /^https?:/i.test(url);
+}
+
+const MARKUP = /[<&]/;
+
+/**
+ * Plain text from a title that may carry markup or entities: tags dropped,
+ * entities decoded, whitespace collapsed; null when nothing is left.
+ *
+ * @example
+ * plainText('  Caf&eacute; <b>Night</b>\n'); // 'Café Night'
+ */
+export function plainText(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  let text = value;
+  if (MARKUP.test(text)) {
+    const parts: string[] = [];
+    const parser = new Parser({ ontext: (chunk) => parts.push(chunk) }, { decodeEntities: true });
+    parser.end(text);
+    text = parts.join('');
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * The first image in an HTML fragment that could be the strip: http(s)
+ * after resolving against `base`, and not a 1x1 tracking pixel.
+ *
+ * @example
+ * firstImage('<p><img src="strip.png"></p>', 'https://example.com/c/1/'); // 'https://example.com/c/1/strip.png'
+ */
+export function firstImage(html: string | null | undefined, base: string | null): string | null {
+  if (!html || !/<img/i.test(html)) return null;
+  let found: string | null = null;
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (found !== null || name !== 'img') return;
+        if (attributes.width === '1' && attributes.height === '1') return;
+        const src = resolveUrl(attributes.src, base);
+        if (isHttpUrl(src)) {
+          found = src;
+          parser.pause();
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(html);
+  return found;
+}
+
+/**
+ * An entry key when the feed gives neither an id nor a link: a hash of what
+ * is left, so the same entry gets the same key on every fetch.
+ *
+ * @example
+ * hashKey('Strip 12', '2024-01-01T00:00:00Z'); // 'sha1:…'
+ */
+export function hashKey(title: string | null, published: string | null): string {
+  return `sha1:${createHash('sha1')
+    .update(`${title ?? ''}\n${published ?? ''}`)
+    .digest('hex')}`;
+}
+
+/** A candidate strip image from an enclosure, Media RSS element or JSON Feed field. */
+export interface MediaCandidate {
+  url: string | null | undefined;
+  type?: string | null | undefined;
+  medium?: string | null | undefined;
+  /** How the candidate was declared; decides which type rules apply. */
+  kind: 'enclosure' | 'media' | 'thumbnail';
+}
+
+/** An entry as the format readers see it, before it is normalised. */
+export interface RawEntry {
+  id: string | null | undefined;
+  /** The entry's link as written (relative links allowed). */
+  link: string | null | undefined;
+  /** Absolute base URL for the entry: xml:base resolved against the feed URL. */
+  base: string;
+  title: string | null | undefined;
+  /** Candidate publication dates, first readable one wins. */
+  published: readonly (string | null | undefined)[];
+  /** Candidate update dates, used when no publication date is readable. */
+  updated: readonly (string | null | undefined)[];
+  media: readonly MediaCandidate[];
+  /** HTML bodies to search for an `<img>`, in order (content, then summary). */
+  html: readonly { value: string | null | undefined; base: string }[];
+}
+
+const IMAGE_EXTENSION = /\.(?:png|jpe?g|gif|webp|avif|bmp|svg)(?:[?#].*)?$/i;
+const NOT_IMAGE_MEDIUM = new Set(['video', 'audio', 'document', 'executable']);
+
+function isImageCandidate(candidate: MediaCandidate, url: string): boolean {
+  const type = (candidate.type ?? '').trim().toLowerCase();
+  if (candidate.kind === 'thumbnail') return true;
+  if (type.startsWith('image/')) return true;
+  if (candidate.kind === 'enclosure') return type === '' && IMAGE_EXTENSION.test(url);
+  const medium = (candidate.medium ?? '').trim().toLowerCase();
+  // Plain <media:content url> with neither type nor medium is, in comic
+  // feeds, nearly always the strip.
+  return medium === 'image' || (type === '' && !NOT_IMAGE_MEDIUM.has(medium));
+}
+
+/**
+ * Turns a {@link RawEntry} into a {@link FeedEntry}: dates to UTC, links
+ * resolved, the strip image picked, and a key chosen.
+ *
+ * @example
+ * toFeedEntry({ id: null, link: '/c/1', base: 'https://x.test/feed', title: 'One',
+ *   published: ['2024-01-01'], updated: [], media: [], html: [] });
+ * // { key: 'https://x.test/c/1', url: 'https://x.test/c/1', title: 'One', published: '2024-01-01T00:00:00Z', image: null }
+ */
+export function toFeedEntry(raw: RawEntry): FeedEntry {
+  const published = firstDate(raw.published) ?? firstDate(raw.updated);
+  const url = resolveUrl(raw.link, raw.base);
+  const title = plainText(raw.title);
+  const id = raw.id?.trim() || null;
+  return { key: id ?? url ?? hashKey(title, published), url, title, published, image: pickImage(raw) };
+}
+
+function firstDate(candidates: readonly (string | null | undefined)[]): string | null {
+  for (const candidate of candidates) {
+    const parsed = parseFeedDate(candidate);
+    if (parsed !== null) return parsed;
+  }
+  return null;
+}
+
+function pickImage(raw: RawEntry): string | null {
+  for (const candidate of raw.media) {
+    const url = resolveUrl(candidate.url, raw.base);
+    if (isHttpUrl(url) && isImageCandidate(candidate, url)) return url;
+  }
+  for (const body of raw.html) {
+    const image = firstImage(body.value, body.base);
+    if (image !== null) return image;
+  }
+  return null;
+}
