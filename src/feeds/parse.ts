@@ -108,13 +108,13 @@ function countEntryTags(text: string, format: FeedMarkup): number {
   return count;
 }
 
+/** JSON or markup, from the first significant byte; the Content-Type only breaks a tie. */
 function looksLikeJson(bytes: Uint8Array, contentType: string | null | undefined): boolean {
-  if (contentType && /[/+]json\b/i.test(contentType)) return true;
   for (let i = 0; i < Math.min(bytes.length, 64); i++) {
     const b = bytes[i] as number;
     // Skip whitespace, a UTF-8 BOM and the NULs of UTF-16/32.
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x00 || b === 0xef || b === 0xbb || b === 0xbf || b === 0xfe || b === 0xff) continue;
     return b === 0x7b || b === 0x5b;
   }
-  return false;
+  return contentType != null && /[/+]json\b/i.test(contentType);
 }

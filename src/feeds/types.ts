@@ -44,6 +44,10 @@ export interface ParsedFeed {
   title: string | null;
   /** Absolute link to the site the feed is for. */
   link: string | null;
-  /** In document order. */
+  /**
+   * In document order. Keys are not guaranteed unique: real feeds repeat a
+   * guid (and hash keys collide for entries with the same title and no
+   * date), so consumers should keep the first entry for a key.
+   */
   entries: FeedEntry[];
 }

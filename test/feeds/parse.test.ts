@@ -353,6 +353,13 @@ describe('parseFeed: malformed feeds real sites serve', () => {
     expect(parseFeed(body, { url: URL_ }).entries.map((e) => e.key)).toEqual(['a']);
   });
 
+  it('goes by the body, not the Content-Type, to tell JSON from markup', () => {
+    const json = Buffer.from('{"version":"https://jsonfeed.org/version/1","items":[{"id":"j"}]}');
+    const xml = Buffer.from(rss('<item><guid>x</guid></item>'));
+    expect(parseFeed(json, { url: URL_, contentType: 'text/xml' }).entries.map((e) => e.key)).toEqual(['j']);
+    expect(parseFeed(xml, { url: URL_, contentType: 'application/json' }).entries.map((e) => e.key)).toEqual(['x']);
+  });
+
   it('reads a feed served as text/html and one with leading whitespace and comments', () => {
     expect(parseFeed(rss('<item><guid>a</guid></item>'), { url: URL_, contentType: 'text/html' }).version).toBe('rss20');
     expect(parseFeed(`\n\n  <!-- cached -->\n${rss('<item><guid>a</guid></item>')}`, { url: URL_ }).entries).toHaveLength(1);
