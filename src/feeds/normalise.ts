@@ -32,6 +32,8 @@ export function isHttpUrl(url: string | null): url is string {
 }
 
 const MARKUP = /[<&]/;
+// C0 controls other than whitespace (tab, LF, VT, FF, CR), and DEL.
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
 
 /**
  * Plain text from a title that may carry markup or entities: tags dropped,
@@ -49,7 +51,8 @@ export function plainText(value: string | null | undefined): string | null {
     parser.end(text);
     text = parts.join('');
   }
-  text = text.replace(/\s+/g, ' ').trim();
+  // Control characters (feeds leak them from databases) are dropped, not spaced.
+  text = text.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
   return text === '' ? null : text;
 }
 

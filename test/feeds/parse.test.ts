@@ -148,6 +148,11 @@ describe('parseFeed: RSS 2.0', () => {
     expect(entry).toMatchObject({ key: 'https://comic.test/p/1', url: 'https://comic.test/p/1', published: '2024-01-02T03:04:05Z' });
   });
 
+  it('drops control characters from titles', () => {
+    const [entry] = parseFeed(rss('<item><guid>a</guid><title>Strip\u000b#1\u0003\u001f done</title></item>'), { url: URL_ }).entries;
+    expect(entry?.title).toBe('Strip #1 done');
+  });
+
   it('keeps document order', () => {
     const entries = parseFeed(rss('<item><guid>3</guid></item><item><guid>1</guid></item><item><guid>2</guid></item>'), { url: URL_ }).entries;
     expect(entries.map((e) => e.key)).toEqual(['3', '1', '2']);
