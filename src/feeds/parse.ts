@@ -62,7 +62,7 @@ function notAFeed(url: string, found: string): ComicsError {
   return new ComicsError('E_NOT_A_FEED', `Expected RSS, Atom or JSON Feed at ${url}, found ${found}`, { url });
 }
 
-const FORMAT_NAMES: Record<FeedMarkup, string> = { rss: 'RSS', rdf: 'RSS 1.0', atom: 'Atom' };
+const FORMAT_NAMES: Record<FeedMarkup, string> = { rss: 'RSS', rdf: 'RSS (RDF)', atom: 'Atom' };
 
 function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: string): ParsedFeed {
   let content: XmlFeedContent | null = null;

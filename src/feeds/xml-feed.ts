@@ -60,7 +60,7 @@ type RssLikeItem = RssFeed.Item<string> | RdfFeed.Item<string>;
 
 function rssContent(feed: RssLikeFeed, url: string): XmlFeedContent {
   const base = resolveUrl(feed.xml?.base, url) ?? url;
-  const siteLink = feed.link ?? alternateLink(feed.atom?.links);
+  const siteLink = nonBlank(feed.link) ?? alternateLink(feed.atom?.links);
   return {
     title: plainText(feed.title),
     link: resolveUrl(siteLink, base),
@@ -80,7 +80,7 @@ function rssEntry(item: RssLikeItem, feedBase: string): FeedEntry {
   const enclosures = 'enclosures' in item ? (item.enclosures ?? []) : [];
   return toFeedEntry({
     id,
-    link: item.link ?? alternateLink(item.atom?.links) ?? guidLink,
+    link: nonBlank(item.link) ?? alternateLink(item.atom?.links) ?? guidLink,
     base,
     title: item.title ?? item.dc?.titles?.[0],
     published: ['pubDate' in item ? item.pubDate : undefined, item.dcterms?.issued?.[0], item.atom?.published],
@@ -148,6 +148,10 @@ function alternateLink(links: readonly AtomFeed.Link<string>[] | undefined): str
 function isHtmlType(type: string | undefined): boolean {
   const t = (type ?? '').trim().toLowerCase();
   return t === 'html' || t === 'xhtml' || t === 'text/html' || t === 'application/xhtml+xml';
+}
+
+function nonBlank(value: string | undefined): string | null {
+  return value !== undefined && value.trim() !== '' ? value : null;
 }
 
 function absoluteHttp(value: string | null | undefined): string | null {
