@@ -21,7 +21,7 @@ export type DocumentKind =
   | { kind: 'feed'; format: FeedMarkup; version: string; start: number };
 
 // A root element and its attributes; the name may carry any prefix (rdf:RDF, atom:feed).
-const FEED_ROOT = /<(?:[A-Za-z_][\w.-]*:)?(rss|rdf|feed)(?=[\s>/])([^>]*)>/i;
+const FEED_ROOT = /<(?:[A-Za-z_][\w.-]*:)?(rss|rdf|feed)(?=[\s>/])([^>]*)>/gi;
 const FIRST_TAG = /<([A-Za-z_][\w.:-]*)/g;
 const HTML_ROOTS = new Set(['html', 'head', 'body', 'meta', 'title', 'script', 'div', 'p', 'link', 'style', 'table']);
 
@@ -35,27 +35,30 @@ const HTML_ROOTS = new Set(['html', 'head', 'body', 'meta', 'title', 'script', '
  * // { kind: 'feed', format: 'rss', version: 'rss20', start: 0 }
  */
 export function sniffDocument(text: string): DocumentKind {
-  const trimmed = text.trimStart();
-  if (trimmed === '') return { kind: 'empty' };
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return { kind: 'json' };
+  const lead = /[^\s\uFEFF]/.exec(text);
+  if (lead === null) return { kind: 'empty' };
+  if (lead[0] === '{' || lead[0] === '[') return { kind: 'json' };
 
   const prolog = skipProlog(text);
   FIRST_TAG.lastIndex = prolog.end;
   const first = FIRST_TAG.exec(text);
   const firstName = first?.[1]?.toLowerCase() ?? null;
-  const root = FEED_ROOT.exec(text);
-  const rootIsFirst = root !== null && !prolog.junk && first !== null && first.index === root.index;
+  const firstIsFeedRoot = firstName !== null && /^(?:[\w.-]+:)?(?:rss|rdf|feed)$/.test(firstName);
   // An HTML DOCTYPE in front of <rss> is a template mistake, not a web page.
-  if (!rootIsFirst && (prolog.htmlDoctype || (firstName !== null && HTML_ROOTS.has(firstName)))) return { kind: 'html' };
+  if (!firstIsFeedRoot && (prolog.htmlDoctype || (firstName !== null && HTML_ROOTS.has(firstName)))) return { kind: 'html' };
+
+  FEED_ROOT.lastIndex = prolog.end;
+  const root = FEED_ROOT.exec(text);
   if (root === null) {
-    if (firstName === null) return { kind: 'text' };
-    return { kind: 'xml', root: first?.[1] ?? firstName };
+    if (first === null) return { kind: 'text' };
+    return { kind: 'xml', root: first[1] as string };
   }
   const name = (root[1] ?? '').toLowerCase();
   const attributes = root[2] ?? '';
   // Anything but prolog before the root (PHP warnings, a stray BOM in the
   // middle, text) would stop an XML parser: start at the root instead. The
   // text is already decoded, so losing the XML declaration costs nothing.
+  const rootIsFirst = !prolog.junk && first !== null && first.index === root.index;
   const start = rootIsFirst ? 0 : root.index;
   if (name === 'feed') return { kind: 'feed', format: 'atom', version: atomVersion(attributes), start };
   if (name === 'rdf') return { kind: 'feed', format: 'rdf', version: rdfVersion(text, attributes), start };
