@@ -26,7 +26,9 @@ export interface DecodeTextOptions {
  * a legacy charset whose decoding produces U+FFFD, or that contradicts a UTF-8
  * declaration elsewhere, loses to UTF-8 when the bytes decode cleanly as UTF-8
  * (servers that label everything ISO-8859-1 are common; valid multi-byte UTF-8
- * by accident is not).
+ * by accident is not). Unlike RFC 3023, which feedparser follows, a text/xml
+ * body without a header charset is not taken as US-ASCII: its own
+ * declaration is read, as for application/xml.
  *
  * @example
  * decodeText(bytes, { contentType: 'application/rss+xml; charset=iso-8859-1', kind: 'xml' });
