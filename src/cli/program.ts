@@ -2,7 +2,13 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { resolvePaths, type CliContext } from './context.js';
 import type { Output } from './terminal.js';
+import { registerAdd } from './add.js';
+import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
+import { registerHistory } from './history.js';
+import { registerList } from './list.js';
+import { registerManage } from './manage.js';
+import { registerRead } from './read.js';
 
 /** What the entry point hands to the program: the outside world, and where the exit code goes. */
 export interface ProgramEnv {
@@ -50,6 +56,12 @@ export function createProgram(world: ProgramEnv): Command {
     },
     setExitCode: world.setExitCode,
   };
+  registerCheck(program, host);
+  registerAdd(program, host);
+  registerManage(program, host);
+  registerList(program, host);
+  registerHistory(program, host);
+  registerRead(program, host);
   registerCrawl(program, host);
   return program;
 }

@@ -76,6 +76,13 @@ export interface ComicsStoreOptions {
   claimLive?: (claimedBy: string, claimedAt: string, now: Date) => boolean;
 }
 
+/** Matches strips of the comics in @comics (a JSON array), or all strips when it is NULL. */
+const IN_COMICS = '(@comics IS NULL OR comic IN (SELECT value FROM json_each(@comics)))';
+
+function comicsParam(comics: readonly string[] | undefined): { comics: string | null } {
+  return { comics: comics === undefined ? null : JSON.stringify(comics) };
+}
+
 /** Oldest first: by date, else by when first seen, then feed order (later in the feed = older). */
 const OLDEST_FIRST = 'COALESCE(published, first_seen) ASC, comic ASC, position DESC, id ASC';
 const NEWEST_FIRST = 'COALESCE(published, first_seen) DESC, comic ASC, position ASC, id DESC';
@@ -169,15 +176,15 @@ export class ComicsStore {
    * claimed by another live run is not handed out again, so two concurrent runs
    * never open the same strip. Claims of dead or stale runs are taken over.
    */
-  claimUnread(options: { claimant: string; limit: number; comic?: string }): StripRow[] {
+  claimUnread(options: { claimant: string; limit: number; comics?: readonly string[] }): StripRow[] {
     const now = this.#now();
     return this.db.transaction((): StripRow[] => {
       const candidates = this.db
         .prepare(
           `SELECT ${STRIP_COLUMNS}, claimed_by AS claimedBy, claimed_at AS claimedAt FROM strips
-           WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic) ORDER BY ${OLDEST_FIRST}`,
+           WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`,
         )
-        .iterate({ comic: options.comic ?? null }) as IterableIterator<
+        .iterate(comicsParam(options.comics)) as IterableIterator<
         StripRow & { claimedBy: string | null; claimedAt: string | null }
       >;
       const taken: StripRow[] = [];
@@ -209,31 +216,29 @@ export class ComicsStore {
     this.db.prepare('UPDATE strips SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(claimant);
   }
 
-  /** Marks every unread strip (of one comic, or all) read; returns how many. */
-  markAllRead(comic?: string): number {
+  /** Marks every unread strip of the given comics (all when undefined) read; returns how many. */
+  markAllRead(comics?: readonly string[]): number {
     return this.db
       .prepare(
-        `UPDATE strips SET read_at = ?, read_via = 'mark-read', claimed_by = NULL, claimed_at = NULL
-         WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)`,
+        `UPDATE strips SET read_at = @now, read_via = 'mark-read', claimed_by = NULL, claimed_at = NULL
+         WHERE read_at IS NULL AND ${IN_COMICS}`,
       )
-      .run(this.#now().toISOString(), { comic: comic ?? null }).changes;
+      .run({ now: this.#now().toISOString(), ...comicsParam(comics) }).changes;
   }
 
-  countUnread(comic?: string): number {
+  /** Unread strips of the given comics (all when undefined). */
+  countUnread(comics?: readonly string[]): number {
     const row = this.db
-      .prepare('SELECT count(*) AS n FROM strips WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)')
-      .get({ comic: comic ?? null }) as { n: number };
+      .prepare(`SELECT count(*) AS n FROM strips WHERE read_at IS NULL AND ${IN_COMICS}`)
+      .get(comicsParam(comics)) as { n: number };
     return row.n;
   }
 
   /** Unread strips, oldest first, without claiming them. */
-  unread(comic?: string): StripRow[] {
+  unread(comics?: readonly string[]): StripRow[] {
     return this.db
-      .prepare(
-        `SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND (@comic IS NULL OR comic = @comic)
-         ORDER BY ${OLDEST_FIRST}`,
-      )
-      .all({ comic: comic ?? null }) as StripRow[];
+      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`)
+      .all(comicsParam(comics)) as StripRow[];
   }
 
   /** State of every comic the store knows, with unread counts and the last strip read. */

@@ -170,7 +170,7 @@ describe('ComicsStore', () => {
     expect(store.summaries()).toMatchObject([
       { name: 'c', feed: 'f', unread: 1, lastRead: { url: 'https://comic.test/2', title: 'Strip 2' } },
     ]);
-    expect(store.markAllRead('c')).toBe(1);
+    expect(store.markAllRead(['c'])).toBe(1);
     expect(store.summaries()[0]!.lastRead).toEqual({ url: 'https://comic.test/3', title: 'Strip 3' });
   });
 

@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import type { ComicResult } from '../check/check-comics.js';
+import { runCheck, type CheckReport } from '../commands/check.js';
+import type { StripRow } from '../store/comics-store.js';
+import { withReaderDeps } from './deps.js';
+import { json, plural, truncate } from './format.js';
+import { integer } from './options.js';
+import type { CommandHost } from './program.js';
+import { colors, sanitize, StatusLine, table, useColor, type Colors } from './terminal.js';
+
+interface CheckFlags {
+  open: boolean;
+  maxTabs: number;
+  concurrency: number;
+  perHost: number;
+  timeout: number;
+  json?: boolean;
+}
+
+/** `comics check`: the daily job. */
+export function registerCheck(program: Command, host: CommandHost): void {
+  program
+    .command('check')
+    .description('fetch every followed comic and open new strips in the browser, oldest first')
+    .option('--no-open', 'record new strips as unread without opening them')
+    .option('--max-tabs <n>', 'most tabs to open in one run; the rest stay unread', integer(0), 10)
+    .option('--concurrency <n>', 'most feeds fetched at once', integer(1), 8)
+    .option('--per-host <n>', 'most feeds fetched at once from one host', integer(1), 2)
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', integer(1), 30_000)
+    .option('--json', 'print one JSON document instead of the table')
+    .action(async (flags: CheckFlags) => {
+      const context = host.context();
+      const status = new StatusLine(context.stderr);
+      const report = await withReaderDeps(context, { timeoutMs: flags.timeout }, (deps) => {
+        let failed = 0;
+        let found = 0;
+        return runCheck(
+          {
+            open: flags.open,
+            maxTabs: flags.maxTabs,
+            concurrency: flags.concurrency,
+            perHost: flags.perHost,
+            timeoutMs: flags.timeout,
+            signal: context.signal,
+            onChecked: (result, done, total) => {
+              if (result.status === 'error') failed++;
+              found += result.new.length;
+              status.update(`Checking ${done}/${total} comics · ${plural(found, 'new strip')} · ${plural(failed, 'error')}`, done === total);
+            },
+            onOpened: (strip, index, total) => status.update(`Opening ${index}/${total}: ${sanitize(strip.title ?? strip.url)}`, true),
+          },
+          deps,
+        ).finally(() => status.clear());
+      });
+      if (flags.json) context.stdout.write(json(toJson(report)));
+      else context.stdout.write(renderCheck(report, colors(useColor(context.stdout, context.env))));
+      host.setExitCode(report.exitCode);
+    });
+}
+
+/** The documented JSON shape (extra fields are allowed by the contract). */
+export function toJson(report: CheckReport) {
+  return {
+    comics: report.comics.map((comic) => ({
+      name: comic.name,
+      status: comic.status,
+      new: comic.new.map(stripJson),
+      error: comic.error,
+      errorCode: comic.errorCode,
+      baselined: comic.baselined,
+      skipped: comic.skipped.map((strip) => ({ ...stripJson(strip), reason: strip.skipped })),
+    })),
+    opened: report.opened.map((strip) => strip.url),
+    unread: report.unread,
+    notOpened: report.notOpened,
+  };
+}
+
+function stripJson(strip: StripRow) {
+  return { url: strip.url, title: strip.title, published: strip.published };
+}
+
+/** The human report: rows only for comics with news or trouble, then a summary. */
+export function renderCheck(report: CheckReport, c: Colors): string {
+  const rows: string[][] = [];
+  const quiet: ComicResult[] = [];
+  for (const comic of report.comics) {
+    const name = sanitize(comic.name);
+    if (comic.status === 'error') {
+      rows.push([name, c.red('error'), sanitize(comic.error)]);
+    } else if (comic.status === 'new') {
+      const titles = comic.new.map((strip) => sanitize(strip.title) || sanitize(strip.url)).join(' · ');
+      rows.push([name, c.green(`${comic.new.length} new`), truncate(titles, 100)]);
+    } else if (comic.baselined) {
+      rows.push([name, c.dim('baselined'), 'first check: the current strips count as read']);
+    } else {
+      quiet.push(comic);
+    }
+    for (const strip of comic.skipped) {
+      rows.push(['', c.yellow('skipped'), `${truncate(sanitize(strip.url), 60)} (${sanitize(strip.skipped)})`]);
+    }
+  }
+  const lines: string[] = [];
+  if (rows.length > 0) lines.push(table(rows));
+  if (quiet.length > 0) lines.push(c.dim(`${plural(quiet.length, 'comic')} unchanged.`));
+  if (report.comics.length === 0) lines.push('No comics followed yet: add one with comics add <url>.');
+  const failed = report.comics.filter((comic) => comic.status === 'error').length;
+  if (failed > 0) lines.push(c.red(`${plural(failed, 'comic')} could not be checked; the others were.`));
+  if (report.opened.length > 0) lines.push(`Opened ${plural(report.opened.length, 'strip')} in the browser.`);
+  if (report.notOpened !== null) {
+    lines.push(c.yellow(`Not opened: ${report.notOpened}.`));
+    if (report.unread > 0) lines.push('Open them later with: comics read (or comics history to see their links).');
+  }
+  if (report.unread > 0 && report.notOpened === null) {
+    lines.push(`${plural(report.unread, 'unread strip')} left for the next run (comics read opens them now).`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,59 @@
+import { browserAvailability, createOpener, type Opener } from '../browser/opener.js';
+import { HttpClient } from '../http/client.js';
+import { newClaimant } from '../store/claims.js';
+import { ComicsStore } from '../store/comics-store.js';
+import { openDatabase } from '../store/database.js';
+import type { CliContext } from './context.js';
+
+/** The real world's dependencies for the reader commands, built at the edge and closed after. */
+export interface ReaderDeps {
+  configPath: string;
+  store: ComicsStore;
+  http: HttpClient;
+  opener: Opener;
+  browser: { ok: true } | { ok: false; reason: string };
+  claimant: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store and creates the HTTP client and browser opener for one command.
+ *
+ * @example
+ * const deps = readerDeps(context, { timeoutMs: 10_000 });
+ * try { ... } finally { await deps.close(); }
+ */
+export function readerDeps(context: CliContext, options: { timeoutMs?: number | undefined } = {}): ReaderDeps {
+  const db = openDatabase(context.dbPath);
+  let http: HttpClient | null = null;
+  return {
+    configPath: context.configPath,
+    store: new ComicsStore(db),
+    // Created on first use: list, history and mark-read never touch the network.
+    get http() {
+      http ??= new HttpClient(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+      return http;
+    },
+    opener: createOpener(),
+    browser: browserAvailability(context.env, process.platform),
+    claimant: newClaimant(),
+    async close() {
+      db.close();
+      await http?.close();
+    },
+  };
+}
+
+/** Runs `action` with reader deps, closing them whatever happens. */
+export async function withReaderDeps<T>(
+  context: CliContext,
+  options: { timeoutMs?: number | undefined },
+  action: (deps: ReaderDeps) => Promise<T> | T,
+): Promise<T> {
+  const deps = readerDeps(context, options);
+  try {
+    return await action(deps);
+  } finally {
+    await deps.close();
+  }
+}

@@ -1,0 +1,88 @@
+import type { Opener } from '../browser/opener.js';
+import { checkComics, type ComicResult } from '../check/check-comics.js';
+import { openStrips } from '../check/open-strips.js';
+import { loadConfig, resolveComic } from '../config/comics-config.js';
+import type { HttpClient } from '../http/client.js';
+import type { ComicsStore, StripRow } from '../store/comics-store.js';
+
+export interface CheckCommandOptions {
+  /** Open new strips in the browser (false: only record them). */
+  open: boolean;
+  maxTabs: number;
+  concurrency: number;
+  perHost: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onChecked?: (result: ComicResult, done: number, total: number) => void;
+  onOpened?: (strip: StripRow, index: number, total: number) => void;
+}
+
+export interface CheckCommandDeps {
+  configPath: string;
+  store: ComicsStore;
+  http: HttpClient;
+  opener: Opener;
+  /** Whether a browser can be launched here; see browserAvailability. */
+  browser: { ok: true } | { ok: false; reason: string };
+  claimant: string;
+}
+
+export interface CheckReport {
+  comics: ComicResult[];
+  /** Strips handed to the browser by this run, oldest first. */
+  opened: StripRow[];
+  /** Unread strips left after this run. */
+  unread: number;
+  /** Why strips were not (all) opened, or null. */
+  notOpened: string | null;
+  /** 0 when every comic was checked, 1 when at least one failed. */
+  exitCode: number;
+}
+
+/**
+ * `comics check`: checks every followed comic, records new strips, and opens the
+ * unread ones oldest first, at most `maxTabs`.
+ *
+ * @example
+ * const report = await runCheck({ open: true, maxTabs: 10, concurrency: 8, perHost: 2 }, deps);
+ */
+export async function runCheck(options: CheckCommandOptions, deps: CheckCommandDeps): Promise<CheckReport> {
+  const config = loadConfig(deps.configPath);
+  const comics = config.comics.map(resolveComic);
+  const results = await checkComics(comics, deps, {
+    concurrency: options.concurrency,
+    perHost: options.perHost,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onChecked ? { onResult: options.onChecked } : {}),
+  });
+  const names = comics.map((comic) => comic.name);
+  let opened: StripRow[] = [];
+  let notOpened: string | null = null;
+  const waiting = deps.store.countUnread(names);
+  if (!options.open) {
+    notOpened = waiting > 0 ? 'opening was turned off (--no-open)' : null;
+  } else if (options.signal?.aborted) {
+    notOpened = waiting > 0 ? 'the run was interrupted' : null;
+  } else if (!deps.browser.ok) {
+    notOpened = waiting > 0 ? deps.browser.reason : null;
+  } else if (waiting > 0) {
+    const total = Math.min(waiting, options.maxTabs);
+    const result = await openStrips(deps, {
+      maxTabs: options.maxTabs,
+      comics: names,
+      claimant: deps.claimant,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onOpened: (strip) => options.onOpened?.(strip, opened.length + 1, total),
+    });
+    opened = result.opened;
+    notOpened = result.failure;
+  }
+  return {
+    comics: results,
+    opened,
+    unread: deps.store.countUnread(names),
+    notOpened,
+    exitCode: results.some((result) => result.status === 'error') ? 1 : 0,
+  };
+}

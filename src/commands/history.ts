@@ -1,0 +1,43 @@
+import { findComic, loadConfig } from '../config/comics-config.js';
+import type { ComicsStore, StripRow } from '../store/comics-store.js';
+
+export type StripStatus = 'unread' | 'read' | 'skipped';
+
+export interface HistoryEntry {
+  comic: string;
+  title: string | null;
+  url: string | null;
+  published: string | null;
+  firstSeen: string;
+  status: StripStatus;
+  readAt: string | null;
+  /** How it was read: opened, mark-read, baseline, duplicate, skipped. */
+  readVia: string | null;
+  /** Why it will never be opened, for skipped strips. */
+  skipped: string | null;
+}
+
+/**
+ * `comics history [<name>]`: recorded strips, newest first.
+ *
+ * @example
+ * runHistory({ name: 'xkcd', limit: 20 }, { configPath, store });
+ */
+export function runHistory(options: { name?: string; limit: number }, deps: { configPath: string; store: ComicsStore }): HistoryEntry[] {
+  const name = options.name === undefined ? undefined : findComic(loadConfig(deps.configPath), options.name).name;
+  return deps.store.history({ ...(name === undefined ? {} : { comic: name }), limit: options.limit }).map(toEntry);
+}
+
+function toEntry(strip: StripRow): HistoryEntry {
+  return {
+    comic: strip.comic,
+    title: strip.title,
+    url: strip.url,
+    published: strip.published,
+    firstSeen: strip.firstSeen,
+    status: strip.skipped !== null || strip.readVia === 'skipped' ? 'skipped' : strip.readAt === null ? 'unread' : 'read',
+    readAt: strip.readAt,
+    readVia: strip.readVia,
+    skipped: strip.skipped,
+  };
+}

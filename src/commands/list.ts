@@ -1,0 +1,50 @@
+import { loadConfig, resolveComic } from '../config/comics-config.js';
+import type { ComicsStore } from '../store/comics-store.js';
+
+/** One followed comic with its state, as `comics list` shows it. */
+export interface ComicListing {
+  name: string;
+  feed: string | null;
+  url: string | null;
+  mode: 'feed' | 'page';
+  tags: string[];
+  unread: number;
+  lastRead: { url: string | null; title: string | null } | null;
+  lastChecked: string | null;
+  lastSuccess: string | null;
+  lastError: string | null;
+  errorCode: string | null;
+  failureStreak: number;
+}
+
+/**
+ * `comics list`: every comic in the config (in config order) with its stored state;
+ * a comic never checked yet has empty state.
+ *
+ * @example
+ * const comics = runList({ configPath, store });
+ */
+export function runList(deps: { configPath: string; store: ComicsStore }): ComicListing[] {
+  const config = loadConfig(deps.configPath, { missingOk: true });
+  const states = new Map(deps.store.summaries().map((summary) => [summary.name, summary]));
+  return config.comics.map((entry) => {
+    const comic = resolveComic(entry);
+    // State recorded for another feed (the config was edited) is not this comic's.
+    const state = states.get(comic.name);
+    const current = state && state.feed === comic.source ? state : undefined;
+    return {
+      name: comic.name,
+      feed: comic.feed ?? null,
+      url: comic.url ?? null,
+      mode: comic.mode,
+      tags: comic.tags ?? [],
+      unread: current?.unread ?? 0,
+      lastRead: current?.lastRead ?? null,
+      lastChecked: current?.lastChecked ?? null,
+      lastSuccess: current?.lastSuccess ?? null,
+      lastError: current?.lastError ?? null,
+      errorCode: current?.errorCode ?? null,
+      failureStreak: current?.failureStreak ?? 0,
+    };
+  });
+}

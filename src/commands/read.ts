@@ -1,0 +1,36 @@
+import type { Opener } from '../browser/opener.js';
+import { openStrips, type OpenStripsResult } from '../check/open-strips.js';
+import { findComic, loadConfig } from '../config/comics-config.js';
+import { ComicsError } from '../errors.js';
+import type { ComicsStore } from '../store/comics-store.js';
+
+/**
+ * `comics read [<name>]`: opens strips already recorded unread, oldest first,
+ * without fetching anything.
+ *
+ * @example
+ * await runRead({ name: 'xkcd', maxTabs: 5 }, { configPath, store, opener, browser, claimant });
+ */
+export async function runRead(
+  options: { name?: string; maxTabs: number; signal?: AbortSignal },
+  deps: {
+    configPath: string;
+    store: ComicsStore;
+    opener: Opener;
+    browser: { ok: true } | { ok: false; reason: string };
+    claimant: string;
+  },
+): Promise<OpenStripsResult> {
+  const config = loadConfig(deps.configPath);
+  const names = options.name === undefined ? config.comics.map((c) => c.name) : [findComic(config, options.name).name];
+  if (!deps.browser.ok) {
+    const waiting = deps.store.countUnread(names);
+    throw new ComicsError('E_BROWSER', `Cannot open ${waiting} unread strip${waiting === 1 ? '' : 's'}: ${deps.browser.reason}`);
+  }
+  return openStrips(deps, {
+    maxTabs: options.maxTabs,
+    comics: names,
+    claimant: deps.claimant,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
