@@ -111,7 +111,7 @@ function fromRfc822(text: string): string | null {
   let year = num(m[5]);
   // Two-digit years: feedparser's rule, 90-99 is the 1990s, the rest 20xx.
   if ((m[5] ?? '').length <= 2) year += year < 90 ? 2000 : 1900;
-  const hour = twelveHour(num(m[6]), m[9] === undefined ? undefined : `${m[9]}m`);
+  const hour = twelveHour(num(m[6]), m[9]);
   return build(year, month, num(m[1] ?? m[4]), hour, num(m[7]), num(m[8]), zoneOffset(m[10]));
 }
 
@@ -129,10 +129,11 @@ function fromSlashed(text: string): string | null {
   return build(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), zoneOffset(m[7]));
 }
 
+/** `meridiem` is the "a" or "p" of am/pm, when the time had one. */
 function twelveHour(hour: number, meridiem: string | undefined): number {
   if (meridiem === undefined) return hour;
-  if (hour > 12) return 99; // "13:00 pm" is not a time
-  return (hour % 12) + (meridiem === 'pm' ? 12 : 0);
+  if (hour > 12) return 99; // "13:00 pm" is not a time; build() rejects it
+  return (hour % 12) + (meridiem === 'p' ? 12 : 0);
 }
 
 function num(value: string | undefined, fallback = 0): number {
