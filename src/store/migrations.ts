@@ -49,4 +49,70 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'crawl runs, pages, links, feeds and robots.txt',
+    up(db) {
+      db.exec(`
+        CREATE TABLE crawl_runs (
+          id INTEGER PRIMARY KEY,
+          started_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          finished_at TEXT,
+          status TEXT NOT NULL CHECK (status IN ('running', 'interrupted', 'finished')),
+          seeds TEXT NOT NULL,
+          options TEXT NOT NULL,
+          elapsed_ms INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE crawl_pages (
+          id INTEGER PRIMARY KEY,
+          run INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+          url TEXT NOT NULL,
+          site INTEGER NOT NULL,
+          depth INTEGER NOT NULL,
+          from_id INTEGER,
+          via TEXT NOT NULL CHECK (via IN ('seed', 'link', 'redirect')),
+          hops INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL CHECK (state IN ('queued', 'done', 'blocked', 'skipped')),
+          status INTEGER,
+          final_url TEXT,
+          content_type TEXT,
+          bytes INTEGER,
+          ms INTEGER,
+          tries INTEGER,
+          redirect_to TEXT,
+          links INTEGER,
+          error_code TEXT,
+          error TEXT,
+          fetched_at TEXT,
+          UNIQUE (run, url)
+        ) STRICT;
+        CREATE INDEX crawl_pages_queue ON crawl_pages (run, site, id) WHERE state = 'queued';
+        -- No foreign keys here: checking them doubles the cost of the crawl's most frequent insert.
+        CREATE TABLE crawl_links (
+          run INTEGER NOT NULL,
+          to_id INTEGER NOT NULL,
+          from_id INTEGER NOT NULL,
+          PRIMARY KEY (run, to_id, from_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE crawl_feeds (
+          run INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+          url TEXT NOT NULL,
+          site INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          title TEXT,
+          from_id INTEGER NOT NULL,
+          PRIMARY KEY (run, url)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE crawl_robots (
+          run INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+          origin TEXT NOT NULL,
+          status INTEGER,
+          body TEXT,
+          error TEXT,
+          fetched_at TEXT NOT NULL,
+          PRIMARY KEY (run, origin)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
