@@ -1,0 +1,278 @@
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { normaliseUrl } from './url.js';
+
+/** A feed advertised by a page with `<link rel="alternate" type="...">`. */
+export interface FeedLink {
+  url: string;
+  /** The declared MIME type, lower-cased. */
+  type: string;
+  title: string | null;
+}
+
+export interface PageLinks {
+  /** Absolute, normalised http(s) URLs the page links to, each once, in document order. */
+  links: string[];
+  feeds: FeedLink[];
+}
+
+/** Elements whose URLs the crawler follows. Resources (img, script, CSS) are not pages. */
+const enum Tag {
+  Other,
+  A,
+  Area,
+  Link,
+  Base,
+  Meta,
+  Frame,
+}
+
+const enum Attr {
+  None,
+  Href,
+  Src,
+  Rel,
+  Type,
+  Title,
+  HttpEquiv,
+  Content,
+}
+
+/** `<link rel>` values that point at other pages (not stylesheets, icons or preloads). */
+const PAGE_RELS = new Set(['alternate', 'canonical', 'next', 'prev', 'previous', 'first', 'last', 'index', 'up', 'home']);
+
+/** Feed MIME types; see {@link isFeedType}. */
+const FEED_TYPES = new Set([
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/json',
+  'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+]);
+
+/** True for a `<link type>` that announces a feed. */
+export function isFeedType(type: string): boolean {
+  return FEED_TYPES.has(type.trim().toLowerCase().split(';')[0]!.trim());
+}
+
+/**
+ * Finds the links and feeds of an HTML page with htmlparser2's tokenizer alone:
+ * no DOM, no attribute objects, and no strings made for anything but the few
+ * attributes the crawler reads (`href`/`src` of a, area, link, frame, iframe; base;
+ * meta refresh). Relative URLs resolve against the first `<base href>` (wherever
+ * it appears, as browsers do), else `pageUrl`; fragments are dropped; non-http(s)
+ * links are skipped.
+ *
+ * @example
+ * extractLinks('<a href="/b#x">b</a><a href="mailto:me@x.test">me</a>', 'https://x.test/a')
+ * // { links: ['https://x.test/b'], feeds: [] }
+ */
+export function extractLinks(html: string, pageUrl: string): PageLinks {
+  const found = new Collector(html);
+  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, found);
+  tokenizer.write(html);
+  tokenizer.end();
+
+  const base = (found.base !== null ? normaliseUrl(found.base, pageUrl) : null) ?? pageUrl;
+  const links: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of found.hrefs) {
+    const url = resolve(raw, base, seen);
+    if (url !== null) links.push(url);
+  }
+  const feeds: FeedLink[] = [];
+  const seenFeeds = new Set<string>();
+  for (const feed of found.feeds) {
+    const url = normaliseUrl(feed.href.trim(), base);
+    if (url === null || seenFeeds.has(url)) continue;
+    seenFeeds.add(url);
+    feeds.push({ url, type: feed.type, title: feed.title });
+  }
+  return { links, feeds };
+}
+
+function resolve(raw: string, base: string, seen: Set<string>): string | null {
+  const href = raw.trim();
+  // Same-page fragments and empty hrefs point back at the page itself.
+  if (href === '' || href.charCodeAt(0) === 35 /* # */) return null;
+  const url = normaliseUrl(href, base);
+  if (url === null || seen.has(url)) return null;
+  seen.add(url);
+  return url;
+}
+
+/** Tokenizer callbacks that keep only what link extraction needs. */
+class Collector implements TokenizerCallbacks {
+  readonly hrefs: string[] = [];
+  readonly feeds: { href: string; type: string; title: string | null }[] = [];
+  base: string | null = null;
+
+  readonly #html: string;
+  #tag = Tag.Other;
+  #attr = Attr.None;
+  #value = '';
+  // Attributes of the current interesting tag; the first occurrence of a name wins.
+  #href: string | null = null;
+  #rel: string | null = null;
+  #type: string | null = null;
+  #title: string | null = null;
+  #httpEquiv: string | null = null;
+  #content: string | null = null;
+
+  constructor(html: string) {
+    this.#html = html;
+  }
+
+  onopentagname(start: number, end: number): void {
+    this.#tag = tagOf(this.#html, start, end);
+    if (this.#tag !== Tag.Other) {
+      this.#href = this.#rel = this.#type = this.#title = this.#httpEquiv = this.#content = null;
+    }
+  }
+
+  onattribname(start: number, end: number): void {
+    this.#attr = this.#tag === Tag.Other ? Attr.None : attrOf(this.#html, start, end, this.#tag);
+    this.#value = '';
+  }
+
+  onattribdata(start: number, end: number): void {
+    if (this.#attr !== Attr.None) this.#value += this.#html.slice(start, end);
+  }
+
+  onattribentity(codepoint: number): void {
+    if (this.#attr !== Attr.None) this.#value += String.fromCodePoint(codepoint);
+  }
+
+  onattribend(): void {
+    const value = this.#value;
+    switch (this.#attr) {
+      case Attr.None:
+        return;
+      case Attr.Href:
+      case Attr.Src:
+        this.#href ??= value;
+        break;
+      case Attr.Rel:
+        this.#rel ??= value;
+        break;
+      case Attr.Type:
+        this.#type ??= value;
+        break;
+      case Attr.Title:
+        this.#title ??= value;
+        break;
+      case Attr.HttpEquiv:
+        this.#httpEquiv ??= value;
+        break;
+      case Attr.Content:
+        this.#content ??= value;
+        break;
+    }
+    this.#attr = Attr.None;
+  }
+
+  onopentagend(): void {
+    this.#endTag();
+  }
+
+  onselfclosingtag(): void {
+    this.#endTag();
+  }
+
+  #endTag(): void {
+    const tag = this.#tag;
+    this.#tag = Tag.Other;
+    switch (tag) {
+      case Tag.Other:
+        return;
+      case Tag.A:
+      case Tag.Area:
+      case Tag.Frame:
+        if (this.#href !== null) this.hrefs.push(this.#href);
+        return;
+      case Tag.Base:
+        if (this.base === null && this.#href !== null) this.base = this.#href.trim();
+        return;
+      case Tag.Meta:
+        if (this.#httpEquiv?.trim().toLowerCase() === 'refresh' && this.#content !== null) {
+          const target = refreshTarget(this.#content);
+          if (target !== null) this.hrefs.push(target);
+        }
+        return;
+      case Tag.Link: {
+        if (this.#href === null || this.#rel === null) return;
+        const rels = this.#rel.toLowerCase().split(/[\t\n\f\r ]+/);
+        if (!rels.some((rel) => PAGE_RELS.has(rel))) return;
+        this.hrefs.push(this.#href);
+        if (rels.includes('alternate') && this.#type !== null && isFeedType(this.#type)) {
+          this.feeds.push({ href: this.#href, type: this.#type.trim().toLowerCase(), title: this.#title });
+        }
+      }
+    }
+  }
+
+  ontext(): void {}
+  ontextentity(): void {}
+  onclosetag(): void {}
+  oncomment(): void {}
+  oncdata(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
+}
+
+/** ASCII case-insensitive comparison of html[start, end) with a lower-case name, without slicing. */
+function nameIs(html: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    if ((html.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function tagOf(html: string, start: number, end: number): Tag {
+  switch (end - start) {
+    case 1:
+      return nameIs(html, start, end, 'a') ? Tag.A : Tag.Other;
+    case 4:
+      if (nameIs(html, start, end, 'link')) return Tag.Link;
+      if (nameIs(html, start, end, 'area')) return Tag.Area;
+      if (nameIs(html, start, end, 'base')) return Tag.Base;
+      if (nameIs(html, start, end, 'meta')) return Tag.Meta;
+      return Tag.Other;
+    case 5:
+      return nameIs(html, start, end, 'frame') ? Tag.Frame : Tag.Other;
+    case 6:
+      return nameIs(html, start, end, 'iframe') ? Tag.Frame : Tag.Other;
+    default:
+      return Tag.Other;
+  }
+}
+
+function attrOf(html: string, start: number, end: number, tag: Tag): Attr {
+  if (tag === Tag.Frame) return nameIs(html, start, end, 'src') ? Attr.Src : Attr.None;
+  if (tag === Tag.Meta) {
+    if (nameIs(html, start, end, 'http-equiv')) return Attr.HttpEquiv;
+    return nameIs(html, start, end, 'content') ? Attr.Content : Attr.None;
+  }
+  if (nameIs(html, start, end, 'href')) return Attr.Href;
+  if (tag !== Tag.Link) return Attr.None;
+  if (nameIs(html, start, end, 'rel')) return Attr.Rel;
+  if (nameIs(html, start, end, 'type')) return Attr.Type;
+  return nameIs(html, start, end, 'title') ? Attr.Title : Attr.None;
+}
+
+/**
+ * The URL of `<meta http-equiv="refresh" content="5; url=/next">`, or null.
+ *
+ * @example
+ * refreshTarget("0; URL='/next.html'") // '/next.html'
+ */
+export function refreshTarget(content: string): string | null {
+  const match = /^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/i.exec(content);
+  let url = match?.[1]?.trim() ?? '';
+  if (url.length >= 2 && (url[0] === '"' || url[0] === "'") && url.endsWith(url[0]!)) url = url.slice(1, -1);
+  else if (url[0] === '"' || url[0] === "'") url = url.slice(1);
+  return url === '' ? null : url;
+}
