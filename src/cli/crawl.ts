@@ -1,13 +1,277 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
-import { ComicsError } from '../errors.js';
+import { crawlCommand } from '../commands/crawl.js';
+import type { CrawlReport } from '../crawl/report.js';
+import { DEFAULTS } from '../crawl/settings.js';
+import type { CrawlOptions, CrawlProgress, PageRecord } from '../crawl/types.js';
+import { ComicsError, errorMessage } from '../errors.js';
+import { formatBytes } from '../http/body.js';
 import type { CommandHost } from './program.js';
+import { integer, regex } from './options.js';
+import { colors as makeColors, sanitize, StatusLine, table, useColor, type Colors, type Output } from './terminal.js';
 
-/** Placeholder until the crawler lands (issue 3): registers `comics crawl`. */
-export function registerCrawl(program: Command, _host: CommandHost): void {
+interface CrawlFlags {
+  sites?: string;
+  concurrency?: number;
+  perHost?: number;
+  maxDepth?: number;
+  maxPages?: number;
+  include?: RegExp;
+  exclude?: RegExp;
+  maxRedirects?: number;
+  maxTries?: number;
+  timeout?: number;
+  delay?: number;
+  robots: boolean;
+  out?: string;
+  json?: boolean;
+  resume?: number;
+}
+
+/** Lines of a report section shown before "… and N more". */
+const SHOW = 50;
+
+/** Registers `comics crawl`: parses options, runs the command, renders progress and the report. */
+export function registerCrawl(program: Command, host: CommandHost): void {
   program
     .command('crawl')
-    .description('crawl sites with bounded concurrency (not built yet)')
-    .action(() => {
-      throw new ComicsError('E_USAGE', 'comics crawl is not built yet');
+    .description('crawl sites with bounded concurrency: pages, broken links, redirects, feeds')
+    .argument('[url...]', 'seed URLs (each crawled within its own site)')
+    .option('--sites <file>', 'site list: one URL a line, # comments')
+    .option('--concurrency <n>', `requests in flight over all hosts (default ${DEFAULTS.concurrency})`, integer(1))
+    .option('--per-host <n>', `requests in flight per host (default ${DEFAULTS.perHost})`, integer(1))
+    .option('--max-depth <d>', 'links followed from a seed (default: no limit)', integer(0))
+    .option('--max-pages <n>', `URLs fetched per seed site (default ${DEFAULTS.maxPages})`, integer(1))
+    .option('--include <regex>', 'follow only links matching this', regex)
+    .option('--exclude <regex>', 'never follow links matching this', regex)
+    .option('--max-redirects <n>', `redirects followed from one URL (default ${DEFAULTS.maxRedirects})`, integer(0))
+    .option('--max-tries <n>', `tries per URL on network errors, 429 and 5xx (default ${DEFAULTS.maxTries})`, integer(1))
+    .option('--timeout <ms>', `per try (default ${DEFAULTS.timeoutMs})`, integer(1))
+    .option('--delay <ms>', 'least time between two requests to one host (default 0)', integer(0))
+    .option('--no-robots', 'ignore robots.txt')
+    .option('--out <file.jsonl>', 'write one JSON line per URL fetched')
+    .option('--json', 'print one JSON document at the end')
+    .option('--resume <run>', 'continue an interrupted run from its saved frontier', integer(1))
+    .action(async (urls: string[], flags: CrawlFlags, command: Command) => {
+      const context = host.context();
+      favourMemory();
+      const explicit = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+      const options: CrawlOptions = {
+        concurrency: flags.concurrency,
+        perHost: flags.perHost,
+        maxDepth: flags.maxDepth,
+        maxPages: flags.maxPages,
+        include: flags.include,
+        exclude: flags.exclude,
+        maxRedirects: flags.maxRedirects,
+        maxTries: flags.maxTries,
+        timeoutMs: flags.timeout,
+        delayMs: flags.delay,
+        // A resumed run keeps its saved robots setting unless --no-robots is given again.
+        robots: flags.resume !== undefined && !explicit('robots') ? undefined : flags.robots,
+        resume: flags.resume,
+        signal: context.signal,
+      };
+      const out = flags.out === undefined ? null : new JsonLines(flags.out, flags.resume !== undefined);
+      const showProgress = flags.json !== true;
+      const progress = showProgress ? new ProgressBar(context.stderr) : null;
+      options.onPage = (page, counters) => {
+        if (page.state === 'done') out?.write(outLine(page));
+        progress?.update(counters);
+      };
+      try {
+        const { report, exitCode } = await crawlCommand(
+          { urls, sites: flags.sites, options },
+          {
+            dbPath: context.dbPath,
+            onWarning: (message) => context.stderr.write(`comics: ${sanitize(message)}\n`),
+          },
+        );
+        progress?.clear();
+        out?.close();
+        if (flags.json === true) context.stdout.write(`${JSON.stringify(report)}\n`);
+        else context.stdout.write(renderReport(report, makeColors(useColor(context.stdout, context.env))));
+        host.setExitCode(exitCode);
+      } finally {
+        progress?.clear();
+        out?.close();
+      }
     });
+}
+
+/**
+ * V8 settings for a long crawl in a small footprint, set before the first fetch.
+ * Measured on a 2000-page loopback crawl (peak RSS 130-137 MB without them, 81-83 MB
+ * with them, same pages/s within noise):
+ * - `--liftoff-only`: fetch's HTTP parser (llhttp) is WebAssembly; its optimising
+ *   recompile holds ~20 MB of compiler memory for no gain at crawl speeds.
+ * - `--semi-space-growth-factor=1`: keeps the young generation at its initial size
+ *   instead of growing it to 2×16 MB under fetch's allocation rate (read at each
+ *   resize, so it works when set at run time, unlike --max-semi-space-size).
+ * - `--optimize-for-size`: lets the heap grow less eagerly between full GCs, which
+ *   is also where fetch's unreleased 15 KB body buffers wait to be freed.
+ */
+function favourMemory(): void {
+  for (const flag of ['--liftoff-only', '--semi-space-growth-factor=1', '--optimize-for-size']) setFlagsFromString(flag);
+}
+
+/** The `--out` line: the documented fields first. */
+function outLine(page: PageRecord): Record<string, unknown> {
+  return {
+    url: page.url,
+    status: page.status,
+    finalUrl: page.finalUrl,
+    contentType: page.contentType,
+    bytes: page.bytes,
+    ms: page.ms,
+    depth: page.depth,
+    from: page.from,
+    error: page.error,
+    errorCode: page.errorCode,
+    redirectTo: page.redirectTo,
+    tries: page.tries,
+    links: page.links,
+    site: page.site,
+  };
+}
+
+/** Buffered JSON Lines writer: one write(2) per 64 KiB, not one per page. */
+class JsonLines {
+  readonly #fd: number;
+  #buffer = '';
+  #closed = false;
+
+  constructor(file: string, append: boolean) {
+    try {
+      this.#fd = openSync(file, append ? 'a' : 'w');
+    } catch (error) {
+      throw new ComicsError('E_USAGE', `Cannot write --out ${file}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  write(value: unknown): void {
+    this.#buffer += `${JSON.stringify(value)}\n`;
+    if (this.#buffer.length >= 64 * 1024) this.#flush();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flush();
+    closeSync(this.#fd);
+  }
+
+  #flush(): void {
+    if (this.#buffer === '') return;
+    writeSync(this.#fd, this.#buffer);
+    this.#buffer = '';
+  }
+}
+
+/** `[#####-----] 1234 done · 345 queued · 16 in flight · 3 errors · 1520 pages/s` on a terminal's stderr. */
+class ProgressBar {
+  readonly #line: StatusLine;
+  readonly #timer: NodeJS.Timeout;
+  #last: CrawlProgress | null = null;
+
+  constructor(output: Output) {
+    this.#line = new StatusLine(output, { intervalMs: 100 });
+    // Redraw while nothing completes too (slow hosts, delays), so the rate stays honest.
+    this.#timer = setInterval(() => this.#draw(true), 500);
+    this.#timer.unref();
+  }
+
+  update(progress: CrawlProgress): void {
+    this.#last = progress;
+    this.#draw(false);
+  }
+
+  clear(): void {
+    clearInterval(this.#timer);
+    this.#line.clear();
+  }
+
+  #draw(force: boolean): void {
+    const p = this.#last;
+    if (p === null) return;
+    const total = p.done + p.queued;
+    const width = 20;
+    const filled = total === 0 ? 0 : Math.round((p.done / total) * width);
+    const rate = p.elapsedMs > 0 ? Math.round((p.done / p.elapsedMs) * 1000) : 0;
+    this.#line.update(
+      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done} done · ${p.queued} queued · ${p.inFlight} in flight · ${p.errors} errors · ${rate} pages/s`,
+      force,
+    );
+  }
+}
+
+/**
+ * The human report: per-site totals, broken links with referrers, redirects,
+ * feeds, and a summary line with pages/s.
+ */
+export function renderReport(report: CrawlReport, c: Colors): string {
+  const lines: string[] = [];
+  const more = (count: number): void => {
+    if (count > SHOW) lines.push(c.dim(`  … and ${count - SHOW} more (see --json or --out)`));
+  };
+  lines.push(c.bold('Sites'));
+  const rows = [['site', 'pages', 'errors', 'blocked', 'size', 'seed'].map((h) => c.dim(h))];
+  for (const site of report.sites) {
+    rows.push([
+      site.site,
+      String(site.pages),
+      site.errors > 0 ? c.red(String(site.errors)) : '0',
+      String(site.blocked),
+      formatBytes(site.bytes),
+      site.seedError === null ? c.green('ok') : c.red(sanitize(site.seedError)),
+    ]);
+  }
+  lines.push(indent(table(rows)));
+
+  lines.push('', c.bold(`Broken links (${report.broken.length})`));
+  if (report.broken.length === 0) lines.push('  none');
+  for (const link of report.broken.slice(0, SHOW)) {
+    const status = link.status === null ? '---' : String(link.status);
+    lines.push(`  ${c.red(status)}  ${link.url}${link.error !== null ? c.dim(`  ${sanitize(link.error)}`) : ''}`);
+    const referrers = link.referrers.length > 0 ? link.referrers : link.from !== null ? [link.from] : [];
+    if (referrers.length === 0) lines.push(c.dim('       (a seed)'));
+    for (const from of referrers.slice(0, 5)) lines.push(c.dim(`       linked from ${from}`));
+    if (referrers.length > 5) lines.push(c.dim(`       and ${referrers.length - 5} more pages`));
+  }
+  more(report.broken.length);
+
+  lines.push('', c.bold(`Redirects (${report.redirects.length})`));
+  if (report.redirects.length === 0) lines.push('  none');
+  for (const redirect of report.redirects.slice(0, SHOW)) {
+    const end = redirect.finalUrl !== null && redirect.finalUrl !== redirect.to ? c.dim(` (ends at ${redirect.finalUrl})`) : '';
+    lines.push(`  ${c.yellow(String(redirect.status))}  ${redirect.url} → ${redirect.to}${end}`);
+  }
+  more(report.redirects.length);
+
+  lines.push('', c.bold(`Feeds found (${report.feedDetails.length})`));
+  if (report.feedDetails.length === 0) lines.push('  none');
+  for (const feed of report.feedDetails.slice(0, SHOW)) {
+    const title = feed.title === null ? '' : ` "${sanitize(feed.title)}"`;
+    lines.push(`  ${c.cyan(feed.url)}${c.dim(`  ${feed.type}${title}, on ${feed.from}`)}`);
+  }
+  more(report.feedDetails.length);
+  if (report.feedDetails.length > 0) lines.push(c.dim('  Follow one with: comics add <feed url>'));
+
+  const seconds = (report.elapsedMs / 1000).toFixed(1);
+  const blocked = report.blocked > 0 ? `, ${report.blocked} blocked by robots.txt` : '';
+  lines.push(
+    '',
+    `${report.status === 'interrupted' ? c.yellow('Interrupted') : 'Crawled'}: ${report.pages} pages in ${seconds} s ` +
+      `(${report.pagesPerSecond} pages/s), ${report.errors} errors${blocked}. Run ${report.run}.`,
+  );
+  if (report.queued > 0) lines.push(`${report.queued} URLs left: continue with comics crawl --resume ${report.run}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
