@@ -103,6 +103,9 @@ export function loadConfig(file: string, options: { missingOk?: boolean } = {}):
 
 /** Validates parsed JSON; `label` names the file in messages. */
 export function validateConfig(json: unknown, label: string): ComicsConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ComicsError('E_CONFIG', `${label}: must hold an object like {"comics": [...]}`);
+  }
   const result = v.safeParse(ConfigSchema, json);
   if (!result.success) {
     const messages = result.issues.slice(0, 5).map((issue) => `${label}: ${describeIssue(issue)}`);
@@ -168,7 +171,6 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
       entry += `[${key}]${typeof name === 'string' ? ` (${JSON.stringify(name)})` : ''}`;
     } else field += typeof key === 'number' ? `[${key}]` : field ? `.${key}` : key;
   });
-  if (path.length === 0) return 'must hold an object like {"comics": [...]}';
   const isObjectIssue = issue.type === 'strict_object' || issue.type === 'object';
   let what: string;
   if (isObjectIssue && issue.received === 'undefined') what = 'is required';
