@@ -196,8 +196,9 @@ class CrawlJob {
   /** One URL: robots, fetch, links, redirect, record. Never rejects but for storage errors. */
   async #visit(entry: FrontierEntry, lane: string): Promise<void> {
     if (this.#abort.signal.aborted) return;
-    if (!this.#robots.rules(lane).allows(entry.url)) {
-      this.#settle(entry, { ...NOT_FETCHED, state: 'blocked', finalUrl: entry.url, error: 'Disallowed by robots.txt' });
+    const rules = this.#robots.rules(lane);
+    if (!rules.allows(entry.url)) {
+      this.#settle(entry, { ...NOT_FETCHED, state: 'blocked', finalUrl: entry.url, error: rules.reason });
       return;
     }
     const failures = this.#failures.get(lane) ?? 0;

@@ -18,10 +18,12 @@ export interface RobotsRules {
   allows(url: string): boolean;
   /** Crawl-delay for our user agent (or `*`), in ms; 0 when none. */
   crawlDelayMs: number;
+  /** Why a URL is not allowed, for the record. */
+  reason: string;
 }
 
-const ALLOW_ALL: RobotsRules = { allows: () => true, crawlDelayMs: 0 };
-const DISALLOW_ALL: RobotsRules = { allows: () => false, crawlDelayMs: 0 };
+const DISALLOWED = 'Disallowed by robots.txt';
+const ALLOW_ALL: RobotsRules = { allows: () => true, crawlDelayMs: 0, reason: DISALLOWED };
 
 /**
  * Rules from a robots.txt answer, as RFC 9309 says: 2xx is parsed; 4xx means no
@@ -39,10 +41,16 @@ export function rulesFrom(origin: string, saved: SavedRobots, agent = ROBOTS_AGE
       // robots-parser answers undefined for other origins; a lane only asks about its own.
       allows: (url) => robot.isAllowed(url, agent) !== false,
       crawlDelayMs: typeof delay === 'number' && delay > 0 ? Math.round(delay * 1000) : 0,
+      reason: DISALLOWED,
     };
   }
   if (saved.status !== null && saved.status >= 400 && saved.status < 500) return ALLOW_ALL;
-  return DISALLOW_ALL;
+  const why = saved.error ?? `HTTP ${saved.status}`;
+  return {
+    allows: () => false,
+    crawlDelayMs: 0,
+    reason: `Not fetched: robots.txt is unreachable (${why}), so the site is off limits (RFC 9309); --no-robots crawls anyway`,
+  };
 }
 
 export interface RobotsOptions {
