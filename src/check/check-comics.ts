@@ -4,7 +4,7 @@ import type { Comic } from '../config/comics-config.js';
 import { ComicsError, errorMessage, isComicsError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
-import { fetchFeed } from './feed-source.js';
+import { fetchFeed, type FeedFetch } from './feed-source.js';
 
 export interface CheckOptions {
   /** Most feeds fetched at once. Default 8. */
@@ -69,39 +69,41 @@ async function checkOne(comic: Comic, deps: CheckDeps, options: CheckOptions): P
   }
   const state = store.getComic(comic.name);
   const known = state !== null && state.baselinedAt !== null && state.feed === comic.source;
+  let fetched: FeedFetch;
   try {
     if (comic.mode !== 'feed') {
       throw new ComicsError('E_USAGE', `Page mode is not supported by this version (comic ${JSON.stringify(comic.name)})`);
     }
-    const fetched = await fetchFeed(http, comic.source, {
+    fetched = await fetchFeed(http, comic.source, {
       validators: known ? { etag: state.etag, lastModified: state.lastModified } : null,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    if (fetched.kind === 'not-modified') {
-      store.recordNotModified(comic.name, comic.source, fetched.validators);
-      return { ...base, status: 'unchanged' };
-    }
-    const recorded = store.recordSuccess(comic.name, {
-      feed: comic.source,
-      entries: fetched.feed.entries.map(withSafety),
-      validators: fetched.validators,
-      unreadAtBaseline: comic.unread ?? 0,
-    });
-    return {
-      ...base,
-      status: recorded.added.length > 0 ? 'new' : 'unchanged',
-      new: recorded.added,
-      // What a baseline skips was never going to be opened anyway; only report news.
-      skipped: recorded.baselined ? [] : recorded.skipped,
-      baselined: recorded.baselined,
-    };
   } catch (error) {
     const code = isComicsError(error) ? error.code : 'E_UNEXPECTED';
     // An interrupted check says nothing about the comic's health.
     if (code !== 'E_ABORTED') store.recordFailure(comic.name, comic.source, { code, message: errorMessage(error) });
     return { ...base, status: 'error', error: errorMessage(error), errorCode: code };
   }
+  // Store errors are not the comic's: they propagate and stop the run.
+  if (fetched.kind === 'not-modified') {
+    store.recordNotModified(comic.name, comic.source, fetched.validators);
+    return { ...base, status: 'unchanged' };
+  }
+  const recorded = store.recordSuccess(comic.name, {
+    feed: comic.source,
+    entries: fetched.feed.entries.map(withSafety),
+    validators: fetched.validators,
+    unreadAtBaseline: comic.unread ?? 0,
+  });
+  return {
+    ...base,
+    status: recorded.added.length > 0 ? 'new' : 'unchanged',
+    new: recorded.added,
+    // What a baseline skips was never going to be opened anyway; only report news.
+    skipped: recorded.baselined ? [] : recorded.skipped,
+    baselined: recorded.baselined,
+  };
 }
 
 /** Marks entries whose link must never reach the browser. */

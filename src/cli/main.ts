@@ -62,6 +62,10 @@ export async function runCli(argv: string[]): Promise<number> {
       stderr.write(`comics: ${error.message}\n`);
       return error.code === 'E_USAGE' || error.code === 'E_CONFIG' ? EXIT_USAGE : EXIT_FAILED;
     }
+    if (error instanceof Error && error.name === 'SqliteError') {
+      stderr.write(`comics: database error: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
     stderr.write(`comics: unexpected error (please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT_FAILED;
   } finally {

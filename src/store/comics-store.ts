@@ -144,7 +144,8 @@ export class ComicsStore {
         added: rows.filter((row) => row.readAt === null),
         skipped: rows.filter((row) => row.readVia === 'skipped'),
       };
-    })();
+      // Immediate: a deferred transaction that reads first cannot wait for another writer.
+    }).immediate();
   }
 
   /** Records a 304: nothing new, validators refreshed. */
