@@ -1,4 +1,5 @@
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { isFeedType } from '../feeds/discover.js';
 import { normaliseUrl } from './url.js';
 
 /** A feed advertised by a page with `<link rel="alternate" type="...">`. */
@@ -38,23 +39,7 @@ const enum Attr {
 }
 
 /** `<link rel>` values that point at other pages (not stylesheets, icons or preloads). */
-const PAGE_RELS = new Set(['alternate', 'canonical', 'next', 'prev', 'previous', 'first', 'last', 'index', 'up', 'home']);
-
-/** Feed MIME types; see {@link isFeedType}. */
-const FEED_TYPES = new Set([
-  'application/rss+xml',
-  'application/atom+xml',
-  'application/feed+json',
-  'application/json',
-  'application/rdf+xml',
-  'application/xml',
-  'text/xml',
-]);
-
-/** True for a `<link type>` that announces a feed. */
-export function isFeedType(type: string): boolean {
-  return FEED_TYPES.has(type.trim().toLowerCase().split(';')[0]!.trim());
-}
+const PAGE_RELS = new Set(['alternate', 'feed', 'canonical', 'next', 'prev', 'previous', 'first', 'last', 'index', 'up', 'home']);
 
 /**
  * Finds the links and feeds of an HTML page with htmlparser2's tokenizer alone:
@@ -205,8 +190,10 @@ class Collector implements TokenizerCallbacks {
         const rels = this.#rel.toLowerCase().split(/[\t\n\f\r ]+/);
         if (!rels.some((rel) => PAGE_RELS.has(rel))) return;
         this.hrefs.push(this.#href);
-        if (rels.includes('alternate') && this.#type !== null && isFeedType(this.#type)) {
-          this.feeds.push({ href: this.#href, type: this.#type.trim().toLowerCase(), title: this.#title });
+        if (rels.includes('alternate') || rels.includes('feed')) {
+          const type = (this.#type ?? '').split(';')[0]!.trim().toLowerCase();
+          const title = this.#title?.trim() || null;
+          if (isFeedType(type, title, this.#href)) this.feeds.push({ href: this.#href, type, title });
         }
       }
     }

@@ -87,7 +87,14 @@ export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   return links;
 }
 
-function isFeedType(type: string, title: string | null, href: string): boolean {
+/**
+ * True when a `<link rel="alternate">` with this media type (lower-cased, no
+ * parameters), title and href announces a feed. Shared with the crawler.
+ *
+ * @example
+ * isFeedType('application/json', null, '/wp-json/wp/v2/pages/1') // false: WordPress's REST API
+ */
+export function isFeedType(type: string, title: string | null, href: string): boolean {
   if (FEED_TYPES.has(type)) return true;
   if (!GENERIC_TYPES.has(type)) return false;
   // WordPress announces its REST API as rel="alternate" application/json.
