@@ -1,7 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
-import { crawlCommand } from '../commands/crawl.js';
 import type { CrawlReport } from '../crawl/report.js';
 import { DEFAULTS } from '../crawl/settings.js';
 import type { CrawlOptions, CrawlProgress, PageRecord } from '../crawl/types.js';
@@ -81,6 +80,8 @@ export function registerCrawl(program: Command, host: CommandHost): void {
         progress?.update(counters);
       };
       try {
+        // Loaded here, not at startup: other commands should not pay for the crawler.
+        const { crawlCommand } = await import('../commands/crawl.js');
         const { report, exitCode } = await crawlCommand(
           { urls, sites: flags.sites, options },
           {
