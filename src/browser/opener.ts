@@ -1,4 +1,3 @@
-import open from 'open';
 import type { ChildProcess } from 'node:child_process';
 import { ComicsError, errorMessage } from '../errors.js';
 
@@ -36,7 +35,8 @@ export interface OpenerOptions {
  * await openTab('https://xkcd.com/1/');
  */
 export function createOpener(options: OpenerOptions = {}): Opener {
-  const launch = options.launch ?? ((url: string) => open(url));
+  // The `open` package is loaded on first use: most runs open nothing.
+  const launch = options.launch ?? (async (url: string) => (await import('open')).default(url));
   const settleMs = options.settleMs ?? 5_000;
   return async (url) => {
     let child: ChildProcess;

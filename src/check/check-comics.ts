@@ -2,9 +2,10 @@ import { browserUrl } from '../browser/safe-url.js';
 import { HostPool } from '../concurrency/host-pool.js';
 import type { Comic } from '../config/comics-config.js';
 import { ComicsError, errorMessage, isComicsError } from '../errors.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient, HttpResponse } from '../http/client.js';
+import { preloadFeedParser } from '../feeds/parse.js';
 import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
-import { fetchFeed, type FeedFetch } from './feed-source.js';
+import { readFeedResponse, requestFeed, type FeedFetch } from './feed-source.js';
 
 export interface CheckOptions {
   /** Most feeds fetched at once. Default 8. */
@@ -49,19 +50,36 @@ export interface ComicResult {
  */
 export async function checkComics(comics: readonly Comic[], deps: CheckDeps, options: CheckOptions = {}): Promise<ComicResult[]> {
   const pool = new HostPool({ concurrency: options.concurrency ?? 8, perHost: options.perHost ?? 2 });
+  // When feeds will probably have to be parsed (new comics, feeds without validators),
+  // load the parser while the first requests are on the wire instead of when the first
+  // answer arrives and every other answer waits behind it. A check that will likely get
+  // only 304s does not load it at all.
+  const likelyParse = comics.some((comic) => {
+    const state = deps.store.getComic(comic.name);
+    return state === null || state.baselinedAt === null || state.feed !== comic.source || (!state.etag && !state.lastModified);
+  });
+  const preload = likelyParse ? setTimeout(preloadFeedParser, 15) : undefined;
   let done = 0;
-  return Promise.all(
-    comics.map((comic) =>
-      pool.run(hostOf(comic.source), async () => {
-        const result = await checkOne(comic, deps, options);
+  try {
+    return await Promise.all(
+      comics.map(async (comic) => {
+        const result = await checkOne(comic, deps, options, (task) => pool.run(hostOf(comic.source), task));
         options.onResult?.(result, ++done, comics.length);
         return result;
       }),
-    ),
-  );
+    );
+  } finally {
+    clearTimeout(preload);
+  }
 }
 
-async function checkOne(comic: Comic, deps: CheckDeps, options: CheckOptions): Promise<ComicResult> {
+/** Checks one comic; only the request runs `inSlot`, so parsing never holds a connection slot. */
+async function checkOne(
+  comic: Comic,
+  deps: CheckDeps,
+  options: CheckOptions,
+  inSlot: (task: () => Promise<HttpResponse>) => Promise<HttpResponse>,
+): Promise<ComicResult> {
   const { store, http } = deps;
   const base = { name: comic.name, new: [], skipped: [], baselined: false, error: null, errorCode: null };
   if (options.signal?.aborted) {
@@ -74,11 +92,14 @@ async function checkOne(comic: Comic, deps: CheckDeps, options: CheckOptions): P
     if (comic.mode !== 'feed') {
       throw new ComicsError('E_USAGE', `Page mode is not supported by this version (comic ${JSON.stringify(comic.name)})`);
     }
-    fetched = await fetchFeed(http, comic.source, {
-      validators: known ? { etag: state.etag, lastModified: state.lastModified } : null,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    const response = await inSlot(() =>
+      requestFeed(http, comic.source, {
+        validators: known ? { etag: state.etag, lastModified: state.lastModified } : null,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      }),
+    );
+    fetched = readFeedResponse(response);
   } catch (error) {
     const code = isComicsError(error) ? error.code : 'E_UNEXPECTED';
     // An interrupted check says nothing about the comic's health.

@@ -1,4 +1,4 @@
-import { expectOk, type HttpClient, type Validators } from '../http/client.js';
+import { expectOk, type HttpClient, type HttpResponse, type Validators } from '../http/client.js';
 import { parseFeed, type ParsedFeed } from '../feeds/parse.js';
 
 /** Preference order a feed reader states, so servers doing content negotiation pick a feed. */
@@ -10,18 +10,19 @@ export type FeedFetch =
   | { kind: 'feed'; feed: ParsedFeed; validators: Validators; finalUrl: string };
 
 /**
- * Fetches and parses one feed, conditionally when validators are given.
- * Throws a ComicsError (HTTP, network, parse) that the caller records for the comic.
+ * Fetches one feed, conditionally when validators are given: the network part
+ * only, so a caller can free its connection slot before parsing.
+ * Throws a ComicsError (HTTP, network) that the caller records for the comic.
  *
  * @example
- * const result = await fetchFeed(http, 'https://xkcd.com/atom.xml', { validators, signal });
+ * const response = await requestFeed(http, 'https://xkcd.com/atom.xml', { validators, signal });
  */
-export async function fetchFeed(
+export async function requestFeed(
   http: HttpClient,
   url: string,
   options: { validators: Validators | null; signal?: AbortSignal; timeoutMs?: number },
-): Promise<FeedFetch> {
-  const response = expectOk(
+): Promise<HttpResponse> {
+  return expectOk(
     await http.get(url, {
       accept: FEED_ACCEPT,
       validators: options.validators,
@@ -29,6 +30,10 @@ export async function fetchFeed(
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     }),
   );
+}
+
+/** Parses what {@link requestFeed} got; throws E_NOT_A_FEED / E_FEED_PARSE. */
+export function readFeedResponse(response: HttpResponse): FeedFetch {
   if (response.notModified) return { kind: 'not-modified', validators: response.validators };
   const feed = parseFeed(response.body, { url: response.finalUrl, contentType: response.contentType });
   return { kind: 'feed', feed, validators: response.validators, finalUrl: response.finalUrl };

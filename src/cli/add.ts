@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { runAdd } from '../commands/add.js';
-import { withReaderDeps } from './deps.js';
 import { json, plural } from './format.js';
 import { integer } from './options.js';
 import type { CommandHost } from './program.js';
@@ -20,6 +18,7 @@ export function registerAdd(program: Command, host: CommandHost): void {
       const context = host.context();
       const status = new StatusLine(context.stderr);
       status.update(`Looking for a feed at ${sanitize(url)}…`, true);
+      const [{ runAdd }, { withReaderDeps }] = await Promise.all([import('../commands/add.js'), import('./deps.js')]);
       const added = await withReaderDeps(context, {}, (deps) =>
         runAdd({ url, unread: flags.unread, signal: context.signal, ...(flags.name === undefined ? {} : { name: flags.name }) }, deps),
       ).finally(() => status.clear());

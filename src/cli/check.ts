@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { ComicResult } from '../check/check-comics.js';
-import { runCheck, type CheckReport } from '../commands/check.js';
+import type { CheckReport } from '../commands/check.js';
 import type { StripRow } from '../store/comics-store.js';
-import { withReaderDeps } from './deps.js';
 import { json, plural, truncate } from './format.js';
 import { integer } from './options.js';
 import type { CommandHost } from './program.js';
@@ -31,6 +30,8 @@ export function registerCheck(program: Command, host: CommandHost): void {
     .action(async (flags: CheckFlags) => {
       const context = host.context();
       const status = new StatusLine(context.stderr);
+      // Loaded here, not at startup: each command pays only for the modules it uses.
+      const [{ runCheck }, { withReaderDeps }] = await Promise.all([import('../commands/check.js'), import('./deps.js')]);
       const report = await withReaderDeps(context, { timeoutMs: flags.timeout }, (deps) => {
         let failed = 0;
         let found = 0;

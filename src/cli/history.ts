@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { runHistory } from '../commands/history.js';
-import { withReaderDeps } from './deps.js';
 import { json } from './format.js';
 import { integer } from './options.js';
 import type { CommandHost } from './program.js';
@@ -15,6 +13,7 @@ export function registerHistory(program: Command, host: CommandHost): void {
     .option('--json', 'print a JSON array')
     .action(async (name: string | undefined, flags: { limit: number; json?: boolean }) => {
       const context = host.context();
+      const [{ runHistory }, { withReaderDeps }] = await Promise.all([import('../commands/history.js'), import('./deps.js')]);
       const entries = await withReaderDeps(context, {}, (deps) =>
         runHistory({ ...(name === undefined ? {} : { name }), limit: flags.limit }, deps),
       );

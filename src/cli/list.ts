@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { runList, type ComicListing } from '../commands/list.js';
-import { withReaderDeps } from './deps.js';
+import type { ComicListing } from '../commands/list.js';
 import { ago, json, truncate } from './format.js';
 import type { CommandHost } from './program.js';
 import { colors, sanitize, table, useColor, type Colors } from './terminal.js';
@@ -13,6 +12,7 @@ export function registerList(program: Command, host: CommandHost): void {
     .option('--json', 'print a JSON array')
     .action(async (flags: { json?: boolean }) => {
       const context = host.context();
+      const [{ runList }, { withReaderDeps }] = await Promise.all([import('../commands/list.js'), import('./deps.js')]);
       const comics = await withReaderDeps(context, {}, (deps) => runList(deps));
       context.stdout.write(flags.json ? json(comics) : renderList(comics, colors(useColor(context.stdout, context.env))));
     });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { setMaxListeners } from 'node:events';
 import { isComicsError } from '../errors.js';
 import { createProgram } from './program.js';
 import type { Output } from './terminal.js';
@@ -28,6 +29,8 @@ function output(stream: NodeJS.WriteStream): Output {
  */
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  // Every request in flight listens for Ctrl-C on this one signal.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;

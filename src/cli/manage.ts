@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { runMarkRead } from '../commands/mark-read.js';
-import { runRemove } from '../commands/remove.js';
-import { withReaderDeps } from './deps.js';
 import { plural } from './format.js';
 import type { CommandHost } from './program.js';
 import { sanitize } from './terminal.js';
@@ -13,6 +10,7 @@ export function registerManage(program: Command, host: CommandHost): void {
     .description('stop following a comic and forget its strips')
     .action(async (name: string) => {
       const context = host.context();
+      const [{ runRemove }, { withReaderDeps }] = await Promise.all([import('../commands/remove.js'), import('./deps.js')]);
       const removed = await withReaderDeps(context, {}, (deps) => runRemove({ name }, deps));
       const lost = removed.unread > 0 ? ` (${plural(removed.unread, 'unread strip')} forgotten)` : '';
       context.stdout.write(`Removed ${sanitize(removed.name)}${lost}.\n`);
@@ -23,6 +21,7 @@ export function registerManage(program: Command, host: CommandHost): void {
     .option('--all', 'every followed comic')
     .action(async (name: string | undefined, flags: { all?: boolean }) => {
       const context = host.context();
+      const [{ runMarkRead }, { withReaderDeps }] = await Promise.all([import('../commands/mark-read.js'), import('./deps.js')]);
       const count = await withReaderDeps(context, {}, (deps) =>
         runMarkRead({ ...(name === undefined ? {} : { name }), all: flags.all === true }, deps),
       );

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { runRead } from '../commands/read.js';
-import { withReaderDeps } from './deps.js';
 import { json, plural } from './format.js';
 import { integer } from './options.js';
 import type { CommandHost } from './program.js';
@@ -15,6 +13,7 @@ export function registerRead(program: Command, host: CommandHost): void {
     .option('--json', 'print one JSON document')
     .action(async (name: string | undefined, flags: { maxTabs: number; json?: boolean }) => {
       const context = host.context();
+      const [{ runRead }, { withReaderDeps }] = await Promise.all([import('../commands/read.js'), import('./deps.js')]);
       const result = await withReaderDeps(context, {}, (deps) =>
         runRead({ ...(name === undefined ? {} : { name }), maxTabs: flags.maxTabs, signal: context.signal }, deps),
       );

@@ -3,7 +3,7 @@
  * announce its feeds, the paths to try when it announces none, and which of
  * several feeds is the one a reader wants.
  */
-import { Parser } from 'htmlparser2';
+import { htmlParser } from './html-parser.js';
 import { resolveUrl } from './normalise.js';
 
 /** A feed a page links to. */
@@ -47,7 +47,7 @@ const FEEDISH = /\b(?:rss|atom|feed|rdf)\b/i;
 export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   let baseHref: string | null = null;
   const found: { href: string; type: string; title: string | null }[] = [];
-  const parser = new Parser(
+  const parser = new (htmlParser())(
     {
       onopentag(name, attributes) {
         if (name === 'body') {

@@ -3,7 +3,7 @@
  * absolute URLs, strip images found in HTML, and entry keys.
  */
 import { createHash } from 'node:crypto';
-import { Parser } from 'htmlparser2';
+import { htmlParser } from './html-parser.js';
 import { parseFeedDate } from './dates.js';
 import type { FeedEntry } from './types.js';
 
@@ -47,7 +47,7 @@ export function plainText(value: string | null | undefined): string | null {
   let text = value;
   if (MARKUP.test(text)) {
     const parts: string[] = [];
-    const parser = new Parser({ ontext: (chunk) => parts.push(chunk) }, { decodeEntities: true });
+    const parser = new (htmlParser())({ ontext: (chunk) => parts.push(chunk) }, { decodeEntities: true });
     parser.end(text);
     text = parts.join('');
   }
@@ -66,7 +66,7 @@ export function plainText(value: string | null | undefined): string | null {
 export function firstImage(html: string | null | undefined, base: string | null): string | null {
   if (!html || !/<img/i.test(html)) return null;
   let found: string | null = null;
-  const parser = new Parser(
+  const parser = new (htmlParser())(
     {
       onopentag(name, attributes) {
         if (found !== null || name !== 'img') return;

@@ -9,9 +9,17 @@ import { parseJsonFeed } from './json-feed.js';
 import { repairMarkup } from './repair.js';
 import { sniffDocument, type FeedMarkup } from './sniff.js';
 import type { ParsedFeed } from './types.js';
-import { readXmlFeed, type XmlFeedContent } from './xml-feed.js';
+import { loadFeedsmith, readXmlFeed, type XmlFeedContent } from './xml-feed.js';
 
 export type { FeedEntry, ParsedFeed } from './types.js';
+
+/**
+ * Loads the XML feed library now rather than at the first parse, for callers
+ * that have idle time (requests in flight) to spend on it.
+ */
+export function preloadFeedParser(): void {
+  loadFeedsmith();
+}
 
 /** Options for {@link parseFeed}. */
 export interface ParseFeedOptions {

@@ -5,7 +5,7 @@
  * rejects a document or finds fewer entries than the markup has; the
  * tokenising is htmlparser2's, in XML mode.
  */
-import { Parser } from 'htmlparser2';
+import { htmlParser } from './html-parser.js';
 
 /**
  * Returns `text` with unterminated CDATA closed, a trailing partial tag
@@ -25,7 +25,7 @@ export function repairMarkup(text: string): string {
   const inserts: { at: number; text: string }[] = [];
   let ending = false;
   let tail = '';
-  const parser = new Parser(
+  const parser = new (htmlParser())(
     {
       onopentag(name) {
         const end = parser.endIndex;

@@ -19,7 +19,7 @@ let feedsmith: Feedsmith | undefined;
  * generator), which commands that never read a feed should not pay; so it is
  * required on first use. Its CommonJS build loads faster than the ESM one.
  */
-function loadFeedsmith(): Feedsmith {
+export function loadFeedsmith(): Feedsmith {
   feedsmith ??= createRequire(import.meta.url)('feedsmith') as Feedsmith;
   return feedsmith;
 }

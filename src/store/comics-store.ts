@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { isClaimLive } from './claims.js';
 
@@ -106,6 +107,7 @@ export class ComicsStore {
   readonly db: Db;
   readonly #now: () => Date;
   readonly #claimLive: NonNullable<ComicsStoreOptions['claimLive']>;
+  readonly #statements = new Map<string, Statement>();
 
   constructor(db: Db, options: ComicsStoreOptions = {}) {
     this.db = db;
@@ -113,8 +115,18 @@ export class ComicsStore {
     this.#claimLive = options.claimLive ?? isClaimLive;
   }
 
+  /** Prepares each statement once: preparing costs more than running on a check of hundreds of comics. */
+  #sql(source: string): Statement {
+    let statement = this.#statements.get(source);
+    if (statement === undefined) {
+      statement = this.db.prepare(source);
+      this.#statements.set(source, statement);
+    }
+    return statement;
+  }
+
   getComic(name: string): ComicState | null {
-    return (this.db.prepare(`SELECT ${COMIC_COLUMNS} FROM comics WHERE name = ?`).get(name) as ComicState) ?? null;
+    return (this.#sql(`SELECT ${COMIC_COLUMNS} FROM comics WHERE name = ?`).get(name) as ComicState) ?? null;
   }
 
   /**
@@ -128,8 +140,8 @@ export class ComicsStore {
       const state = this.getComic(name);
       const baseline = fetch.rebaseline === true || state === null || state.baselinedAt === null || state.feed !== fetch.feed;
       if (baseline) {
-        this.db.prepare('DELETE FROM comics WHERE name = ?').run(name);
-        this.db.prepare('INSERT INTO comics (name, feed, baselined_at) VALUES (?, ?, ?)').run(name, fetch.feed, now);
+        this.#sql('DELETE FROM comics WHERE name = ?').run(name);
+        this.#sql('INSERT INTO comics (name, feed, baselined_at) VALUES (?, ?, ?)').run(name, fetch.feed, now);
       }
       const ids = baseline ? this.#insertBaseline(name, fetch, now) : this.#insertNew(name, fetch.entries, now);
       this.db
@@ -196,7 +208,7 @@ export class ComicsStore {
         }
         taken.push(strip);
       }
-      const claim = this.db.prepare('UPDATE strips SET claimed_by = ?, claimed_at = ? WHERE id = ?');
+      const claim = this.#sql('UPDATE strips SET claimed_by = ?, claimed_at = ? WHERE id = ?');
       for (const strip of taken) claim.run(options.claimant, now.toISOString(), strip.id);
       return taken;
     }).immediate();
@@ -214,7 +226,7 @@ export class ComicsStore {
 
   /** Gives back what a run claimed but did not open. */
   releaseClaims(claimant: string): void {
-    this.db.prepare('UPDATE strips SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(claimant);
+    this.#sql('UPDATE strips SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(claimant);
   }
 
   /** Marks every unread strip of the given comics (all when undefined) read; returns how many. */
@@ -269,7 +281,7 @@ export class ComicsStore {
 
   /** Forgets a comic and its strips. */
   removeComic(name: string): boolean {
-    return this.db.prepare('DELETE FROM comics WHERE name = ?').run(name).changes > 0;
+    return this.#sql('DELETE FROM comics WHERE name = ?').run(name).changes > 0;
   }
 
   /** Everything counts as read but the newest `unreadAtBaseline` entries (by date, else feed order). */
@@ -287,8 +299,8 @@ export class ComicsStore {
   }
 
   #insertNew(name: string, entries: readonly StripInput[], now: string): number[] {
-    const seen = this.db.prepare('SELECT 1 FROM strips WHERE comic = ? AND key = ?').pluck();
-    const knownUrl = this.db.prepare('SELECT 1 FROM strips WHERE comic = ? AND url = ? LIMIT 1').pluck();
+    const seen = this.#sql('SELECT 1 FROM strips WHERE comic = ? AND key = ?').pluck();
+    const knownUrl = this.#sql('SELECT 1 FROM strips WHERE comic = ? AND url = ? LIMIT 1').pluck();
     const urlCounts = new Map<string, number>();
     for (const entry of entries) if (entry.url) urlCounts.set(entry.url, (urlCounts.get(entry.url) ?? 0) + 1);
     const fresh = entries.map((entry, position) => ({ entry, position })).filter(({ entry }) => !seen.get(name, entry.key));
@@ -315,7 +327,7 @@ export class ComicsStore {
     readVia: (entry: StripInput, position: number) => ReadVia | null,
     only?: Set<number>,
   ): number[] {
-    const insert = this.db.prepare(
+    const insert = this.#sql(
       `INSERT INTO strips (comic, key, url, title, published, image, position, first_seen, read_at, read_via, skipped)
        VALUES (@comic, @key, @url, @title, @published, @image, @position, @now, @readAt, @readVia, @skipped)
        ON CONFLICT (comic, key) DO NOTHING`,

@@ -107,3 +107,11 @@ describe('HttpClient on a real socket', () => {
     await http.close();
   });
 });
+
+describe('loadAgentClass', () => {
+  it('is undici’s own Agent, loaded without the package entry', async () => {
+    const { loadAgentClass } = await import('../../src/http/client.js');
+    const { Agent } = await import('undici');
+    expect(loadAgentClass()).toBe(Agent);
+  });
+});
