@@ -106,7 +106,12 @@ export function renderCheck(report: CheckReport, c: Colors): string {
   if (quiet.length > 0) lines.push(c.dim(`${plural(quiet.length, 'comic')} unchanged.`));
   if (report.comics.length === 0) lines.push('No comics followed yet: add one with comics add <url>.');
   const failed = report.comics.filter((comic) => comic.status === 'error').length;
-  if (failed > 0) lines.push(c.red(`${plural(failed, 'comic')} could not be checked; the others were.`));
+  if (failed > 0 && failed === report.comics.length) {
+    const offline = report.comics.every((comic) => comic.errorCode === 'E_NETWORK');
+    lines.push(c.red(`No comic could be checked${offline ? ': is this machine online?' : '.'}`));
+  } else if (failed > 0) {
+    lines.push(c.red(`${plural(failed, 'comic')} could not be checked; the other ${report.comics.length - failed} were.`));
+  }
   if (report.opened.length > 0) lines.push(`Opened ${plural(report.opened.length, 'strip')} in the browser.`);
   if (report.notOpened !== null) {
     lines.push(c.yellow(`Not opened: ${report.notOpened}.`));
