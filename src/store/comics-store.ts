@@ -12,6 +12,16 @@ export interface StripInput {
   image: string | null;
   /** Why this strip must never be opened (unsafe URL, no link), or null. */
   skipped?: string | null;
+  /**
+   * For an undated strip found by walking back from a dated one (catch-up): that
+   * strip's date, so it sorts with it (and, by position, before it).
+   */
+  orderAt?: string | null;
+  /**
+   * The URL shows whichever strip is newest (a comic's front page), so it says
+   * nothing about which strip this is: never a reason to call it a duplicate.
+   */
+  sharedUrl?: boolean;
 }
 
 /** How a strip came to be read. */
@@ -25,8 +35,10 @@ export interface StripRow {
   title: string | null;
   published: string | null;
   image: string | null;
-  /** Index in the feed document that first listed it (0 = first, usually the newest). */
+  /** Index in the feed document (or page walk) that first listed it (0 = first, usually the newest). */
   position: number;
+  /** See {@link StripInput.orderAt}. */
+  orderAt: string | null;
   firstSeen: string;
   readAt: string | null;
   readVia: ReadVia | null;
@@ -45,11 +57,19 @@ export interface ComicState {
   lastError: string | null;
   errorCode: string | null;
   failureStreak: number;
+  /** When the current run of failures began; null when the last check succeeded. */
+  failingSince: string | null;
 }
 
 export interface ComicSummary extends ComicState {
   unread: number;
   lastRead: { url: string | null; title: string | null } | null;
+}
+
+/** A comic's recorded state and strips, as `comics export` writes them; see {@link ComicsStore.snapshot}. */
+export interface ComicSnapshot {
+  state: Omit<ComicState, 'name'>;
+  strips: Omit<StripRow, 'id' | 'comic'>[];
 }
 
 export interface FetchSuccess {
@@ -84,15 +104,18 @@ function comicsParam(comics: readonly string[] | undefined): { comics: string | 
   return { comics: comics === undefined ? null : JSON.stringify(comics) };
 }
 
-/** Oldest first: by date, else by when first seen, then feed order (later in the feed = older). */
-const OLDEST_FIRST = 'COALESCE(published, first_seen) ASC, comic ASC, position DESC, id ASC';
-const NEWEST_FIRST = 'COALESCE(published, first_seen) DESC, comic ASC, position ASC, id DESC';
+/**
+ * Oldest first: by date (or the date a catch-up walk started from), else by when
+ * first seen, then feed or walk order (later in the feed = older).
+ */
+const OLDEST_FIRST = 'COALESCE(published, order_at, first_seen) ASC, comic ASC, position DESC, id ASC';
+const NEWEST_FIRST = 'COALESCE(published, order_at, first_seen) DESC, comic ASC, position ASC, id DESC';
 
-const STRIP_COLUMNS = `id, comic, key, url, title, published, image, position, first_seen AS firstSeen,
+const STRIP_COLUMNS = `id, comic, key, url, title, published, image, position, order_at AS orderAt, first_seen AS firstSeen,
   read_at AS readAt, read_via AS readVia, skipped`;
 const COMIC_COLUMNS = `name, feed, etag, last_modified AS lastModified, baselined_at AS baselinedAt,
   last_checked AS lastChecked, last_success AS lastSuccess, last_error AS lastError, error_code AS errorCode,
-  failure_streak AS failureStreak`;
+  failure_streak AS failureStreak, failing_since AS failingSince`;
 
 /**
  * Per-comic and per-strip state in SQLite. Every write that must not be half done
@@ -147,7 +170,7 @@ export class ComicsStore {
       this.db
         .prepare(
           `UPDATE comics SET feed = ?, etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
-             last_error = NULL, error_code = NULL, failure_streak = 0 WHERE name = ?`,
+             last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ?`,
         )
         .run(fetch.feed, fetch.validators.etag, fetch.validators.lastModified, now, now, name);
       const rows = this.#strips(ids);
@@ -166,7 +189,7 @@ export class ComicsStore {
     this.db
       .prepare(
         `UPDATE comics SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
-           last_error = NULL, error_code = NULL, failure_streak = 0 WHERE name = ? AND feed = ?`,
+           last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ? AND feed = ?`,
       )
       .run(validators.etag, validators.lastModified, now, now, name, feed);
   }
@@ -176,10 +199,10 @@ export class ComicsStore {
     const now = this.#now().toISOString();
     this.db
       .prepare(
-        `INSERT INTO comics (name, feed, last_checked, last_error, error_code, failure_streak)
-         VALUES (@name, @feed, @now, @message, @code, 1)
+        `INSERT INTO comics (name, feed, last_checked, last_error, error_code, failure_streak, failing_since)
+         VALUES (@name, @feed, @now, @message, @code, 1, @now)
          ON CONFLICT (name) DO UPDATE SET last_checked = @now, last_error = @message, error_code = @code,
-           failure_streak = failure_streak + 1`,
+           failure_streak = failure_streak + 1, failing_since = COALESCE(failing_since, @now)`,
       )
       .run({ name, feed, now, message: error.message, code: error.code });
   }
@@ -279,6 +302,66 @@ export class ComicsStore {
       .all({ comic: options.comic ?? null, limit: options.limit }) as StripRow[];
   }
 
+  /**
+   * Every key, link and image recorded for a comic, for a page walk to know where
+   * to stop (see knownStrips in src/pages/page-walk.ts).
+   */
+  stripIdentities(name: string): { keys: string[]; urls: string[]; images: string[] } {
+    const rows = this.#sql('SELECT key, url, image FROM strips WHERE comic = ?').all(name) as {
+      key: string;
+      url: string | null;
+      image: string | null;
+    }[];
+    return {
+      keys: rows.map((row) => row.key),
+      urls: rows.flatMap((row) => (row.url === null ? [] : [row.url])),
+      images: rows.flatMap((row) => (row.image === null ? [] : [row.image])),
+    };
+  }
+
+  /**
+   * A comic's whole state and every strip it recorded (claims aside), for
+   * `comics export`; null when the store does not know the comic.
+   */
+  snapshot(name: string): ComicSnapshot | null {
+    const state = this.getComic(name);
+    if (state === null) return null;
+    const strips = this.db
+      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE comic = ? ORDER BY ${OLDEST_FIRST}`)
+      .all(name)
+      .map((row) => {
+        const { id: _id, comic: _comic, ...strip } = row as StripRow;
+        return strip;
+      });
+    const { name: _name, ...rest } = state;
+    return { state: rest, strips };
+  }
+
+  /**
+   * Puts back what {@link snapshot} took, replacing anything the store had for
+   * `name`, in one transaction: `comics import` of an export.
+   */
+  restore(name: string, snapshot: ComicSnapshot): void {
+    const { state, strips } = snapshot;
+    this.db.transaction(() => {
+      this.#sql('DELETE FROM comics WHERE name = ?').run(name);
+      this.db
+        .prepare(
+          `INSERT INTO comics (name, feed, etag, last_modified, baselined_at, last_checked, last_success, last_error,
+             error_code, failure_streak, failing_since)
+           VALUES (@name, @feed, @etag, @lastModified, @baselinedAt, @lastChecked, @lastSuccess, @lastError,
+             @errorCode, @failureStreak, @failingSince)`,
+        )
+        .run({ name, ...state });
+      const insert = this.#sql(
+        `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
+         VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
+         ON CONFLICT (comic, key) DO NOTHING`,
+      );
+      for (const strip of strips) insert.run({ comic: name, ...strip });
+    }).immediate();
+  }
+
   /** Forgets a comic and its strips. */
   removeComic(name: string): boolean {
     return this.#sql('DELETE FROM comics WHERE name = ?').run(name).changes > 0;
@@ -312,7 +395,7 @@ export class ComicsStore {
         if (entry.skipped) return 'skipped';
         // A feed that changes its ids must not reopen strips already known by their link;
         // links shared by several entries (a feed linking every item to the home page) prove nothing.
-        if (entry.url && urlCounts.get(entry.url) === 1 && knownUrl.get(name, entry.url)) return 'duplicate';
+        if (entry.url && !entry.sharedUrl && urlCounts.get(entry.url) === 1 && knownUrl.get(name, entry.url)) return 'duplicate';
         return null;
       },
       new Set(fresh.map(({ position }) => position)),
@@ -328,8 +411,8 @@ export class ComicsStore {
     only?: Set<number>,
   ): number[] {
     const insert = this.#sql(
-      `INSERT INTO strips (comic, key, url, title, published, image, position, first_seen, read_at, read_via, skipped)
-       VALUES (@comic, @key, @url, @title, @published, @image, @position, @now, @readAt, @readVia, @skipped)
+      `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
+       VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @now, @readAt, @readVia, @skipped)
        ON CONFLICT (comic, key) DO NOTHING`,
     );
     const ids: number[] = [];
@@ -344,6 +427,7 @@ export class ComicsStore {
         published: entry.published,
         image: entry.image,
         position,
+        orderAt: entry.orderAt ?? null,
         now,
         readAt: via === null ? null : now,
         readVia: via,

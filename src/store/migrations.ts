@@ -8,7 +8,8 @@ export interface Migration {
 
 /**
  * Schema history. Append only: never edit a migration that has shipped.
- * 1: comics and strips (`comics check`); 2: crawl runs (`comics crawl`).
+ * 1: comics and strips (`comics check`); 2: crawl runs (`comics crawl`);
+ * 3: page mode, catch-up and health (strips' order_at, comics' failing_since).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -112,6 +113,18 @@ export const MIGRATIONS: readonly Migration[] = [
           fetched_at TEXT NOT NULL,
           PRIMARY KEY (run, origin)
         ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    name: 'page mode, catch-up and health',
+    up(db) {
+      // order_at: where an undated strip found by walking back from a dated one sorts
+      // (with that strip's date, before it). failing_since: when the current failure streak began.
+      db.exec(`
+        ALTER TABLE strips ADD COLUMN order_at TEXT;
+        ALTER TABLE comics ADD COLUMN failing_since TEXT;
+        UPDATE comics SET failing_since = last_checked WHERE failure_streak > 0;
       `);
     },
   },
