@@ -1,19 +1,25 @@
 import { browserUrl } from '../browser/safe-url.js';
 import { HostPool } from '../concurrency/host-pool.js';
 import type { Comic } from '../config/comics-config.js';
-import { ComicsError, errorMessage, isComicsError } from '../errors.js';
-import type { HttpClient, HttpResponse } from '../http/client.js';
+import { errorMessage, isComicsError } from '../errors.js';
+import type { HttpClient, HttpResponse, Validators } from '../http/client.js';
 import { preloadFeedParser } from '../feeds/parse.js';
+import { failureClass, type FailureClass } from '../health/failure-class.js';
+import { readPageResponse, requestPage } from '../pages/fetch-page.js';
+import { DEFAULT_MAX_WALK, knownStrips, walkPages, type PageFetcher } from '../pages/page-walk.js';
 import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
+import { catchUp } from './catch-up.js';
 import { readFeedResponse, requestFeed, type FeedFetch } from './feed-source.js';
 
 export interface CheckOptions {
-  /** Most feeds fetched at once. Default 8. */
+  /** Most requests at once. Default 8. */
   concurrency?: number;
-  /** Most feeds fetched at once from one host. Default 2. */
+  /** Most requests at once to one host. Default 2. */
   perHost?: number;
   /** Per-request timeout in ms (the client's default otherwise). */
   timeoutMs?: number;
+  /** Most strip pages one walk reads, for every comic (overrides their `maxWalk`). */
+  maxWalk?: number;
   signal?: AbortSignal;
   /** Called as each comic finishes, for progress display. */
   onResult?: (result: ComicResult, done: number, total: number) => void;
@@ -28,6 +34,7 @@ export type ComicStatus = 'new' | 'unchanged' | 'error';
 
 export interface ComicResult {
   name: string;
+  mode: 'feed' | 'page';
   status: ComicStatus;
   /** Strips recorded unread by this check, oldest first. */
   new: StripRow[];
@@ -35,8 +42,18 @@ export interface ComicResult {
   skipped: StripRow[];
   /** True when this check baselined the comic (first time seen, or its feed changed). */
   baselined: boolean;
+  /** Of `new`, how many a catch-up walk found behind the feed's window. */
+  caughtUp: number;
+  /** Strip pages fetched (page mode and catch-up). */
+  pages: number;
+  /** Why strips may have been missed although the check succeeded (a walk cut short). */
+  warnings: string[];
   error: string | null;
   errorCode: string | null;
+  /** network, http, feed, selector or other, for an error. */
+  failureClass: FailureClass | null;
+  /** Checks in a row that failed, this one included (0 when it succeeded). */
+  failureStreak: number;
 }
 
 /**
@@ -44,6 +61,11 @@ export interface ComicResult {
  * records new strips unread in the store, and returns one result per comic, in
  * the order given. A failing comic is a result with status "error", never an
  * exception: the others are still checked and recorded.
+ *
+ * Feed comics: one conditional request; when none of the feed's entries was
+ * seen before (more new strips than the feed holds), a catch-up walk fills the
+ * gap. Page comics: a walk back from the newest strip to the last one seen.
+ * Every request takes its own connection slot; reading happens outside them.
  *
  * @example
  * const results = await checkComics(config.comics.map(resolveComic), { http, store }, { concurrency: 8 });
@@ -55,15 +77,17 @@ export async function checkComics(comics: readonly Comic[], deps: CheckDeps, opt
   // answer arrives and every other answer waits behind it. A check that will likely get
   // only 304s does not load it at all.
   const likelyParse = comics.some((comic) => {
+    if (comic.mode !== 'feed') return false;
     const state = deps.store.getComic(comic.name);
     return state === null || state.baselinedAt === null || state.feed !== comic.source || (!state.etag && !state.lastModified);
   });
   const preload = likelyParse ? setTimeout(preloadFeedParser, 15) : undefined;
+  const inSlot = <T>(url: string, task: () => Promise<T>): Promise<T> => pool.run(hostOf(url), task);
   let done = 0;
   try {
     return await Promise.all(
       comics.map(async (comic) => {
-        const result = await checkOne(comic, deps, options, (task) => pool.run(hostOf(comic.source), task));
+        const result = await checkOne(comic, deps, options, inSlot);
         options.onResult?.(result, ++done, comics.length);
         return result;
       }),
@@ -73,48 +97,64 @@ export async function checkComics(comics: readonly Comic[], deps: CheckDeps, opt
   }
 }
 
-/** Checks one comic; only the request runs `inSlot`, so parsing never holds a connection slot. */
-async function checkOne(
-  comic: Comic,
-  deps: CheckDeps,
-  options: CheckOptions,
-  inSlot: (task: () => Promise<HttpResponse>) => Promise<HttpResponse>,
-): Promise<ComicResult> {
+type InSlot = <T>(url: string, task: () => Promise<T>) => Promise<T>;
+
+/** Checks one comic; only requests run `inSlot`, so reading never holds a connection slot. */
+async function checkOne(comic: Comic, deps: CheckDeps, options: CheckOptions, inSlot: InSlot): Promise<ComicResult> {
   const { store, http } = deps;
-  const base = { name: comic.name, new: [], skipped: [], baselined: false, error: null, errorCode: null };
+  const base = {
+    name: comic.name,
+    mode: comic.mode,
+    new: [],
+    skipped: [],
+    baselined: false,
+    caughtUp: 0,
+    pages: 0,
+    warnings: [],
+    error: null,
+    errorCode: null,
+    failureClass: null,
+    failureStreak: 0,
+  };
   if (options.signal?.aborted) {
-    return { ...base, status: 'error', error: 'Interrupted before it was checked', errorCode: 'E_ABORTED' };
+    return { ...base, status: 'error', error: 'Interrupted before it was checked', errorCode: 'E_ABORTED', failureClass: 'other' };
   }
   const state = store.getComic(comic.name);
   const known = state !== null && state.baselinedAt !== null && state.feed === comic.source;
-  let fetched: FeedFetch;
-  try {
-    if (comic.mode !== 'feed') {
-      throw new ComicsError('E_USAGE', `Page mode is not supported by this version (comic ${JSON.stringify(comic.name)})`);
-    }
-    const response = await inSlot(() =>
-      requestFeed(http, comic.source, {
-        validators: known ? { etag: state.etag, lastModified: state.lastModified } : null,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      }),
+  const validators: Validators | null = known ? { etag: state.etag, lastModified: state.lastModified } : null;
+  const maxWalk = options.maxWalk ?? comic.maxWalk ?? DEFAULT_MAX_WALK;
+  const fetchPage: PageFetcher = async (url, pageValidators) =>
+    readPageResponse(
+      await inSlot(url, () => requestPage(http, url, { validators: pageValidators, signal: options.signal, timeoutMs: options.timeoutMs })),
     );
-    fetched = readFeedResponse(response);
+  let outcome: Outcome;
+  try {
+    outcome =
+      comic.mode === 'page'
+        ? await walkPageComic(comic, { store, fetchPage, known, validators, maxWalk })
+        : await fetchFeedComic(comic, { store, http, fetchPage, known, validators, maxWalk, options, inSlot });
   } catch (error) {
     const code = isComicsError(error) ? error.code : 'E_UNEXPECTED';
     // An interrupted check says nothing about the comic's health.
     if (code !== 'E_ABORTED') store.recordFailure(comic.name, comic.source, { code, message: errorMessage(error) });
-    return { ...base, status: 'error', error: errorMessage(error), errorCode: code };
+    return {
+      ...base,
+      status: 'error',
+      error: errorMessage(error),
+      errorCode: code,
+      failureClass: failureClass(code),
+      failureStreak: code === 'E_ABORTED' ? 0 : (store.getComic(comic.name)?.failureStreak ?? 1),
+    };
   }
   // Store errors are not the comic's: they propagate and stop the run.
-  if (fetched.kind === 'not-modified') {
-    store.recordNotModified(comic.name, comic.source, fetched.validators);
-    return { ...base, status: 'unchanged' };
+  if (outcome.kind === 'not-modified') {
+    store.recordNotModified(comic.name, comic.source, outcome.validators);
+    return { ...base, status: 'unchanged', pages: outcome.pages };
   }
   const recorded = store.recordSuccess(comic.name, {
     feed: comic.source,
-    entries: fetched.feed.entries.map(withSafety),
-    validators: fetched.validators,
+    entries: outcome.entries,
+    validators: outcome.validators,
     unreadAtBaseline: comic.unread ?? 0,
   });
   return {
@@ -124,6 +164,83 @@ async function checkOne(
     // What a baseline skips was never going to be opened anyway; only report news.
     skipped: recorded.baselined ? [] : recorded.skipped,
     baselined: recorded.baselined,
+    caughtUp: recorded.added.filter((strip) => outcome.caughtUp.has(strip.key)).length,
+    pages: outcome.pages,
+    warnings: outcome.warnings,
+  };
+}
+
+/** What fetching a comic came to, before it is recorded. */
+type Outcome =
+  | { kind: 'not-modified'; validators: Validators; pages: number }
+  | {
+      kind: 'fetched';
+      entries: StripInput[];
+      validators: Validators;
+      pages: number;
+      warnings: string[];
+      /** Keys of the entries a catch-up walk found. */
+      caughtUp: ReadonlySet<string>;
+    };
+
+interface SourceDeps {
+  store: ComicsStore;
+  fetchPage: PageFetcher;
+  known: boolean;
+  validators: Validators | null;
+  maxWalk: number;
+}
+
+/** Page mode: the newest strip's page, then back through prev links to the last strip seen. */
+async function walkPageComic(comic: Comic, deps: SourceDeps): Promise<Outcome> {
+  const walk = await walkPages(deps.fetchPage, {
+    start: comic.source,
+    selectors: comic.selectors,
+    maxWalk: deps.maxWalk,
+    validators: deps.validators,
+    // First sight: read the newest `unread` strips (at least one, to know where to stop next time).
+    take: deps.known ? undefined : (comic.unread ?? 0),
+    isKnown: deps.known ? knownStrips(deps.store.stripIdentities(comic.name), { byImage: false }) : () => false,
+  });
+  if (walk.end === 'not-modified') return { kind: 'not-modified', validators: walk.validators, pages: walk.pages };
+  return {
+    kind: 'fetched',
+    entries: walk.strips.map(withSafety),
+    validators: walk.validators,
+    pages: walk.pages,
+    warnings: walk.warning === null ? [] : [walk.warning],
+    caughtUp: new Set(),
+  };
+}
+
+/** Feed mode: one conditional request, parsed outside the slot, and a catch-up walk when the feed left a gap. */
+async function fetchFeedComic(
+  comic: Comic,
+  deps: SourceDeps & { http: HttpClient; options: CheckOptions; inSlot: InSlot },
+): Promise<Outcome> {
+  const response: HttpResponse = await deps.inSlot(comic.source, () =>
+    requestFeed(deps.http, comic.source, {
+      validators: deps.validators,
+      ...(deps.options.signal ? { signal: deps.options.signal } : {}),
+      ...(deps.options.timeoutMs ? { timeoutMs: deps.options.timeoutMs } : {}),
+    }),
+  );
+  const fetched: FeedFetch = readFeedResponse(response);
+  if (fetched.kind === 'not-modified') return { kind: 'not-modified', validators: fetched.validators, pages: 0 };
+  const entries = fetched.feed.entries.map(withSafety);
+  if (!deps.known) return { kind: 'fetched', entries, validators: fetched.validators, pages: 0, warnings: [], caughtUp: new Set() };
+  const caught = await catchUp(comic, entries, {
+    fetchPage: deps.fetchPage,
+    recorded: () => deps.store.stripIdentities(comic.name),
+    maxWalk: deps.maxWalk,
+  });
+  return {
+    kind: 'fetched',
+    entries: [...entries, ...caught.strips.map(withSafety)],
+    validators: fetched.validators,
+    pages: caught.pages,
+    warnings: caught.warning === null ? [] : [caught.warning],
+    caughtUp: new Set(caught.strips.map((strip) => strip.key)),
   };
 }
 

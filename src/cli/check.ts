@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ComicResult } from '../check/check-comics.js';
 import type { CheckReport } from '../commands/check.js';
+import { FAILURE_CLASS_LABELS } from '../health/failure-class.js';
 import type { StripRow } from '../store/comics-store.js';
 import { json, plural, truncate } from './format.js';
 import { integer } from './options.js';
@@ -13,6 +14,7 @@ interface CheckFlags {
   concurrency: number;
   perHost: number;
   timeout: number;
+  maxWalk?: number;
   json?: boolean;
 }
 
@@ -26,6 +28,7 @@ export function registerCheck(program: Command, host: CommandHost): void {
     .option('--concurrency <n>', 'most feeds fetched at once', integer(1), 8)
     .option('--per-host <n>', 'most feeds fetched at once from one host', integer(1), 2)
     .option('--timeout <ms>', 'per-request timeout in milliseconds', integer(1), 30_000)
+    .option('--max-walk <n>', "most strip pages one walk back reads, for every comic (default: each comic's maxWalk, else 20)", integer(1))
     .option('--json', 'print one JSON document instead of the table')
     .action(async (flags: CheckFlags) => {
       const context = host.context();
@@ -42,6 +45,7 @@ export function registerCheck(program: Command, host: CommandHost): void {
             concurrency: flags.concurrency,
             perHost: flags.perHost,
             timeoutMs: flags.timeout,
+            ...(flags.maxWalk === undefined ? {} : { maxWalk: flags.maxWalk }),
             signal: context.signal,
             onChecked: (result, done, total) => {
               if (result.status === 'error') failed++;
@@ -68,7 +72,13 @@ export function toJson(report: CheckReport) {
       new: comic.new.map(stripJson),
       error: comic.error,
       errorCode: comic.errorCode,
+      failureClass: comic.failureClass,
+      failureStreak: comic.failureStreak,
+      mode: comic.mode,
       baselined: comic.baselined,
+      caughtUp: comic.caughtUp,
+      pages: comic.pages,
+      warnings: comic.warnings,
       skipped: comic.skipped.map((strip) => ({ ...stripJson(strip), reason: strip.skipped })),
     })),
     opened: report.opened.map((strip) => strip.url),
@@ -81,22 +91,24 @@ function stripJson(strip: StripRow) {
   return { url: strip.url, title: strip.title, published: strip.published };
 }
 
-/** The human report: rows only for comics with news or trouble, then a summary. */
+/** The human report: rows only for comics with news or warnings, then failures once, then a summary. */
 export function renderCheck(report: CheckReport, c: Colors): string {
   const rows: string[][] = [];
   const quiet: ComicResult[] = [];
+  const failed = report.comics.filter((comic) => comic.status === 'error');
   for (const comic of report.comics) {
     const name = sanitize(comic.name);
-    if (comic.status === 'error') {
-      rows.push([name, c.red('error'), sanitize(comic.error)]);
-    } else if (comic.status === 'new') {
+    if (comic.status === 'error') continue;
+    if (comic.status === 'new') {
       const titles = comic.new.map((strip) => sanitize(strip.title) || sanitize(strip.url)).join(' · ');
-      rows.push([name, c.green(`${comic.new.length} new`), truncate(titles, 100)]);
+      const behind = comic.caughtUp > 0 ? ` (${comic.caughtUp} from before the feed's window)` : '';
+      rows.push([name, c.green(`${comic.new.length} new`), truncate(titles, 100) + behind]);
     } else if (comic.baselined) {
       rows.push([name, c.dim('baselined'), 'first check: the current strips count as read']);
-    } else {
+    } else if (comic.warnings.length === 0) {
       quiet.push(comic);
     }
+    for (const warning of comic.warnings) rows.push([comic.status === 'new' ? '' : name, c.yellow('warning'), sanitize(warning)]);
     for (const strip of comic.skipped) {
       rows.push(['', c.yellow('skipped'), `${truncate(sanitize(strip.url), 60)} (${sanitize(strip.skipped)})`]);
     }
@@ -105,12 +117,24 @@ export function renderCheck(report: CheckReport, c: Colors): string {
   if (rows.length > 0) lines.push(table(rows));
   if (quiet.length > 0) lines.push(c.dim(`${plural(quiet.length, 'comic')} unchanged.`));
   if (report.comics.length === 0) lines.push('No comics followed yet: add one with comics add <url>.');
-  const failed = report.comics.filter((comic) => comic.status === 'error').length;
-  if (failed > 0 && failed === report.comics.length) {
+  if (failed.length > 0 && failed.length === report.comics.length) {
     const offline = report.comics.every((comic) => comic.errorCode === 'E_NETWORK');
     lines.push(c.red(`No comic could be checked${offline ? ': is this machine online?' : '.'}`));
-  } else if (failed > 0) {
-    lines.push(c.red(`${plural(failed, 'comic')} could not be checked; the other ${report.comics.length - failed} were.`));
+  } else if (failed.length > 0) {
+    lines.push(c.red(`${plural(failed.length, 'comic')} could not be checked; the other ${report.comics.length - failed.length} were.`));
+  }
+  if (failed.length > 0) {
+    // Every failure, once, with its class and how long it has lasted.
+    lines.push(
+      table(
+        failed.map((comic) => {
+          const label = comic.failureClass === null ? '' : FAILURE_CLASS_LABELS[comic.failureClass];
+          const streak = comic.failureStreak > 1 ? `, failing ${comic.failureStreak} checks in a row` : '';
+          return [sanitize(comic.name), c.red('error'), `${sanitize(comic.error)}${label ? ` (${label}${streak})` : ''}`];
+        }),
+      ),
+    );
+    if (failed.some((comic) => comic.errorCode !== 'E_ABORTED')) lines.push(c.dim('comics doctor tells what to change.'));
   }
   if (report.opened.length > 0) lines.push(`Opened ${plural(report.opened.length, 'strip')} in the browser.`);
   if (report.notOpened !== null) {

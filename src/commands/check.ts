@@ -12,6 +12,8 @@ export interface CheckCommandOptions {
   concurrency: number;
   perHost: number;
   timeoutMs?: number;
+  /** Most strip pages one walk reads, for every comic (overrides their maxWalk). */
+  maxWalk?: number;
   signal?: AbortSignal;
   onChecked?: (result: ComicResult, done: number, total: number) => void;
   onOpened?: (strip: StripRow, index: number, total: number) => void;
@@ -53,6 +55,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     concurrency: options.concurrency,
     perHost: options.perHost,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxWalk === undefined ? {} : { maxWalk: options.maxWalk }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onChecked ? { onResult: options.onChecked } : {}),
   });

@@ -1,4 +1,5 @@
 import { loadConfig, resolveComic } from '../config/comics-config.js';
+import { failureClass, type FailureClass } from '../health/failure-class.js';
 import type { ComicsStore } from '../store/comics-store.js';
 
 /** One followed comic with its state, as `comics list` shows it. */
@@ -9,6 +10,14 @@ export interface ComicListing {
   mode: 'feed' | 'page';
   tags: string[];
   unread: number;
+  /** How many strips the reader is behind: the strips known unread. */
+  behind: number;
+  /** Whether the last check of this comic failed. */
+  failing: boolean;
+  /** network, http, feed, selector or other, while failing. */
+  failureClass: FailureClass | null;
+  /** When the current run of failures began. */
+  failingSince: string | null;
   lastRead: { url: string | null; title: string | null } | null;
   lastChecked: string | null;
   lastSuccess: string | null;
@@ -39,6 +48,10 @@ export function runList(deps: { configPath: string; store: ComicsStore }): Comic
       mode: comic.mode,
       tags: comic.tags ?? [],
       unread: current?.unread ?? 0,
+      behind: current?.unread ?? 0,
+      failing: (current?.failureStreak ?? 0) > 0,
+      failureClass: failureClass(current?.errorCode),
+      failingSince: current?.failingSince ?? null,
       lastRead: current?.lastRead ?? null,
       lastChecked: current?.lastChecked ?? null,
       lastSuccess: current?.lastSuccess ?? null,

@@ -132,7 +132,9 @@ const FEED_PATHS: Record<FixtureFormat, string> = {
  * Starts the fixture site. Besides the comics' feeds (with ETag / 304) it serves:
  * `/page/` (a page announcing `/page/feed.xml`), `/nofeed/` (a page with no feed),
  * `/flaky.xml` (503 with Retry-After: 1, then the feed), `/broken.xml` (always 500),
- * `/malformed.xml` (a feed with the usual breakage), `/notafeed.xml` (an HTML page).
+ * `/malformed.xml` (a feed with the usual breakage), `/notafeed.xml` (an HTML page),
+ * and each strip's own page at `/<slug>/<n>/` (canonical link, strip image, rel=prev),
+ * which catch-up walks back through.
  */
 export async function startComicSite(
   options: { host?: string; shared?: Counter; comics?: Partial<FixtureComic>[]; start?: Date } = {},
@@ -171,9 +173,26 @@ export async function startComicSite(
     res.writeHead(200, { 'content-type': type, etag }).end(body);
   };
 
+  // A strip's own page, for catch-up walks: /<slug>/<n>/ of a published strip.
+  const stripPage = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const match = /^\/([\w-]+)\/(\d+)\/$/.exec(req.url ?? '');
+    const comic = match ? comics.get(match[1]!) : undefined;
+    const n = Number(match?.[2]);
+    if (!comic || !comic.strips.some((strip) => strip.n === n)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const prev = n > 1 ? `<a rel="prev" href="/${comic.slug}/${n - 1}/">Previous</a>` : '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+      `<!doctype html><html><head><title>${comic.slug} #${n}</title><link rel="canonical" href="/${comic.slug}/${n}/"></head>
+<body><div id="comic"><img src="/${comic.slug}/img/${n}.png" alt=""></div><nav>${prev}</nav></body></html>`,
+    );
+  };
+
   const server = await startServer({
     ...(options.host ? { host: options.host } : {}),
     ...(options.shared ? { shared: options.shared } : {}),
+    fallback: stripPage,
     routes: {
       '/page/': {
         headers: { 'content-type': 'text/html; charset=utf-8' },

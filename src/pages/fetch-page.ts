@@ -1,0 +1,49 @@
+import { expectOk, type HttpClient, type HttpResponse, type Validators } from '../http/client.js';
+import { decodeText } from '../text/decode.js';
+
+/** What a browser asks for: strip pages are HTML. */
+export const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
+
+/** One fetched HTML page. */
+export interface FetchedPage {
+  /** The URL asked for. */
+  url: string;
+  /** The URL that answered, after redirects. */
+  finalUrl: string;
+  html: string;
+  validators: Validators;
+}
+
+/**
+ * Fetches a strip page (conditionally, when validators are given): the network
+ * part only, so a caller can free its connection slot before reading it.
+ * Throws a ComicsError (HTTP status, network) for the caller to record.
+ *
+ * @example
+ * const response = await requestPage(http, 'https://www.smbc-comics.com/', { validators: null });
+ */
+export async function requestPage(
+  http: HttpClient,
+  url: string,
+  options: { validators: Validators | null; signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+): Promise<HttpResponse> {
+  return expectOk(
+    await http.get(url, {
+      accept: PAGE_ACCEPT,
+      validators: options.validators,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    }),
+  );
+}
+
+/** The page's text, decoded as a browser would (BOM, Content-Type, `<meta charset>`); null for a 304. */
+export function readPageResponse(response: HttpResponse): FetchedPage | null {
+  if (response.notModified) return null;
+  return {
+    url: response.url,
+    finalUrl: response.finalUrl,
+    html: decodeText(response.body, { contentType: response.contentType, kind: 'html' }),
+    validators: response.validators,
+  };
+}
