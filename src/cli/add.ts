@@ -4,13 +4,13 @@ import { integer } from './options.js';
 import type { CommandHost } from './program.js';
 import { sanitize, StatusLine } from './terminal.js';
 
-const VIA = { feed: 'the URL is a feed', link: 'announced by the page', guess: 'found at a common feed path' };
+const VIA = { feed: 'the URL is a feed', link: 'announced by the page', guess: 'found at a common feed path', page: 'page mode' };
 
 /** `comics add <url>`. */
 export function registerAdd(program: Command, host: CommandHost): void {
   program
     .command('add <url>')
-    .description('follow a comic by its feed or site URL (the current strips count as read)')
+    .description('follow a comic by its feed or site URL (the current strips count as read); a site without a feed is followed in page mode')
     .option('--name <name>', 'name to use (default: the feed title)')
     .option('--unread <n>', 'leave the newest n strips unread', integer(0), 0)
     .option('--json', 'print one JSON document')
@@ -26,12 +26,20 @@ export function registerAdd(program: Command, host: CommandHost): void {
         context.stdout.write(json({ ...added, unread: added.unread.map((s) => ({ url: s.url, title: s.title, published: s.published })) }));
         return;
       }
-      context.stdout.write(
-        [
-          `Added ${sanitize(added.name)}: ${sanitize(added.feed)} (${VIA[added.via]})`,
-          `${plural(added.entries, 'strip')} in the feed; ${plural(added.unread.length, 'strip')} left unread.`,
-          '',
-        ].join('\n'),
-      );
+      const lines =
+        added.page === null
+          ? [
+              `Added ${sanitize(added.name)}: ${sanitize(added.feed)} (${VIA[added.via]})`,
+              `${plural(added.entries, 'strip')} in the feed; ${plural(added.unread.length, 'strip')} left unread.`,
+            ]
+          : [
+              `Added ${sanitize(added.name)} in page mode: ${sanitize(added.url)} (no feed; the page looks like a strip page)`,
+              `  strip image:    ${sanitize(added.page.image)}`,
+              `  previous strip: ${sanitize(added.page.prev)}`,
+              `  key:            ${sanitize(added.page.key)} (${added.page.keyVia})`,
+              `${plural(added.entries, 'strip')} read; ${plural(added.unread.length, 'strip')} left unread.`,
+            ];
+      for (const warning of added.warnings) lines.push(`Note: ${sanitize(warning)}.`);
+      context.stdout.write(`${lines.join('\n')}\n`);
     });
 }

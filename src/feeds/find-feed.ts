@@ -18,6 +18,18 @@ export interface FoundFeed {
   page: { url: string; html: string } | null;
 }
 
+/** A page that has no feed: what `comics add` reads for page mode instead. */
+export interface PageWithoutFeed {
+  /** The page's URL, after permanent redirects. */
+  url: string;
+  /** The URL that answered, after all redirects. */
+  finalUrl: string;
+  html: string;
+  validators: Validators;
+  /** E_NO_FEED, saying what was tried. */
+  error: ComicsError;
+}
+
 /**
  * Finds the feed to follow for `url`: the URL itself when it is a feed, else
  * the best feed the page announces with `<link rel="alternate">`, else the
@@ -29,6 +41,21 @@ export interface FoundFeed {
  * const found = await findFeed(http, 'https://xkcd.com/'); // found.url === 'https://xkcd.com/atom.xml'
  */
 export async function findFeed(http: HttpClient, url: string, options: { signal?: AbortSignal } = {}): Promise<FoundFeed> {
+  const search = await searchFeed(http, url, options);
+  if ('error' in search) throw search.error;
+  return search;
+}
+
+/**
+ * {@link findFeed}, but a page without a feed is an answer rather than an
+ * error: the page comes back (with the E_NO_FEED error that findFeed throws),
+ * so `comics add` can try page mode on it without fetching it again.
+ *
+ * @example
+ * const found = await searchFeed(http, 'https://comic.test/');
+ * if ('error' in found) readStripPage(parsePage(found.html), found.finalUrl);
+ */
+export async function searchFeed(http: HttpClient, url: string, options: { signal?: AbortSignal } = {}): Promise<FoundFeed | PageWithoutFeed> {
   const signal = options.signal ? { signal: options.signal } : {};
   const response = expectOk(
     await http.get(url, { accept: `${FEED_ACCEPT.replace(', */*;q=0.5', '')}, text/html;q=0.8, */*;q=0.5`, ...signal }),
@@ -58,11 +85,12 @@ export async function findFeed(http: HttpClient, url: string, options: { signal?
   const found = answers.find((answer) => 'feed' in answer);
   if (found && 'feed' in found) return { ...found, via: 'guess', page };
   const detail = failures.length > 0 ? `; the feeds it announces failed: ${failures.join('; ')}` : '';
-  throw new ComicsError(
+  const error = new ComicsError(
     'E_NO_FEED',
     `No feed found for ${url}: the page announces no working feed and none of ${COMMON_FEED_PATHS.slice(0, 4).join(', ')}, … answered with one${detail}`,
     { url },
   );
+  return { url: followUrl(url, response), finalUrl: response.finalUrl, html, validators: response.validators, error };
 }
 
 async function tryFeed(

@@ -373,6 +373,22 @@ function selectedLink($: CheerioAPI, selector: string, base: string, field: 'pre
 // Suggestions
 
 /**
+ * Selectors worth trying on a page where the defaults fall short: the best
+ * image candidate whatever its score, and the best previous-strip link.
+ *
+ * @example
+ * nearMisses(parsePage(html), url) // { image: '#art img', prev: null }
+ */
+export function nearMisses($: CheerioAPI, pageUrl: string): { image: string | null; prev: string | null } {
+  const base = baseUrl($, pageUrl);
+  const image = rankImages($, base)[0];
+  return {
+    image: image ? suggestSelector($, image.element) : null,
+    prev: findNavLink($, base, pageUrl, 'prev')?.selector ?? null,
+  };
+}
+
+/**
  * A short CSS selector that picks `element` first on this page: `#id`, else
  * `tag.class`, else one under an ancestor with an id; what `comics add` and
  * `comics doctor` suggest writing into `selectors`.
