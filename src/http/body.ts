@@ -23,23 +23,20 @@ export function tooLargeError(maxBytes: number, url: string): ComicsError {
  * without keeping a body nobody wants.
  */
 export async function readCapped(
-  stream: ReadableStream<Uint8Array> | null,
+  stream: AsyncIterable<Uint8Array> | null,
   options: { maxBytes: number; keep: boolean; url: string; onTooLarge: () => void },
 ): Promise<{ body: Uint8Array; bytes: number }> {
   if (stream === null) return { body: new Uint8Array(0), bytes: 0 };
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
+  // Leaving the loop early (the throw) cancels the stream.
+  for await (const chunk of stream) {
+    bytes += chunk.byteLength;
     if (bytes > options.maxBytes) {
       options.onTooLarge();
-      await reader.cancel().catch(() => {});
       throw tooLargeError(options.maxBytes, options.url);
     }
-    if (options.keep) chunks.push(value);
+    if (options.keep) chunks.push(chunk);
   }
   if (!options.keep) return { body: new Uint8Array(0), bytes };
   if (chunks.length === 1) return { body: chunks[0]!, bytes };

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ComicsError, isComicsError, type ErrorCode } from '../errors.js';
 import { USER_AGENT } from '../version.js';
 import { readCapped, tooLargeError } from './body.js';
+import { fetchTransport, requestTransport, type HeaderLookup, type Transport, type TransportKind, type TransportResponse } from './transport.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 
 /** ETag / Last-Modified pair used for conditional GET. */
@@ -43,12 +44,13 @@ export interface HttpClientOptions {
   retryBaseMs?: number;
   /** A longer `Retry-After` is not waited for: the response is returned as it is. Default 60 s. */
   maxRetryAfterMs?: number;
+  /** Connection pool; default a keep-alive undici Agent owned (and closed) by the client. */
+  dispatcher?: Dispatcher;
   /**
-   * Connection pool; default a keep-alive undici Agent owned (and closed) by the client.
-   * `null` uses fetch's built-in global pool and never loads the undici package
-   * (about 20 MB of RSS and 130 ms of startup, which `comics crawl` cannot spare).
+   * 'fetch' (default): Node's global fetch, which nock intercepts. 'request': undici's
+   * request API, twice as fast for callers making thousands of requests (the crawler).
    */
-  dispatcher?: Dispatcher | null;
+  transport?: TransportKind;
   /** Waits between retries; injectable so tests need not sleep. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source, 0 <= x < 1. */
@@ -88,7 +90,7 @@ export interface HttpResponse {
   finalUrl: string;
   status: number;
   statusText: string;
-  headers: Headers;
+  headers: HeaderLookup;
   contentType: string | null;
   /** Decompressed body; empty when not kept, and for 304. */
   body: Uint8Array;
@@ -148,8 +150,9 @@ export class HttpClient {
   readonly #maxTries: number;
   readonly #retryBaseMs: number;
   readonly #maxRetryAfterMs: number;
-  readonly #dispatcher: Dispatcher | null;
+  readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  readonly #transport: Transport;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -163,7 +166,9 @@ export class HttpClient {
     this.#retryBaseMs = options.retryBaseMs ?? 500;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher === undefined ? defaultAgent() : options.dispatcher;
+    this.#dispatcher = options.dispatcher ?? defaultAgent();
+    this.#transport =
+      options.transport === 'request' ? requestTransport(this.#dispatcher) : fetchTransport(this.#dispatcher);
     this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
@@ -184,7 +189,8 @@ export class HttpClient {
       const { response, tries, retryAfterMs } = await this.#tryHard(current, options);
       const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
       if (REDIRECT_STATUSES.has(response.status) && maxRedirects > 0) {
-        await response.body?.cancel().catch(() => {});
+        this.#release(response);
+        await response.discard();
         if (location === null) {
           throw new ComicsError('E_REDIRECT', `Redirect ${response.status} without a Location header: GET ${current}`, {
             url: current,
@@ -213,14 +219,14 @@ export class HttpClient {
 
   /** Closes pooled connections (when the client created the pool). */
   async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher?.close();
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
   /** One hop, with retries on network errors, 429 and 5xx. */
   async #tryHard(
     url: string,
     options: RequestOptions,
-  ): Promise<{ response: Response; tries: number; retryAfterMs: number | null }> {
+  ): Promise<{ response: TransportResponse; tries: number; retryAfterMs: number | null }> {
     const maxTries = Math.max(1, options.maxTries ?? this.#maxTries);
     for (let attempt = 1; ; attempt++) {
       let waitMs: number;
@@ -232,7 +238,8 @@ export class HttpClient {
         if (!isRetryableStatus(response.status) || attempt >= maxTries || tooLong) {
           return { response, tries: attempt, retryAfterMs };
         }
-        await response.body?.cancel().catch(() => {});
+        this.#release(response);
+        await response.discard();
         waitMs = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.#retryBaseMs, this.#random));
         reason = `HTTP ${response.status}`;
       } catch (error) {
@@ -250,7 +257,7 @@ export class HttpClient {
   }
 
   /** One try: headers only; the body is read in #finish under the same timeout. */
-  async #send(url: string, options: RequestOptions): Promise<Response> {
+  async #send(url: string, options: RequestOptions): Promise<TransportResponse> {
     if (options.signal?.aborted) throw abortedError(url, options.signal.reason);
     const controller = new AbortController();
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
@@ -270,10 +277,7 @@ export class HttpClient {
     if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
     if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
     try {
-      // Read globalThis.fetch at call time: nock replaces it after this module loads.
-      // undici 7's Agent and Node's bundled fetch share the dispatcher protocol but not type declarations.
-      const init = { headers, redirect: 'manual', signal: controller.signal, dispatcher: this.#dispatcher ?? undefined };
-      const response = await globalThis.fetch(url, init as unknown as RequestInit);
+      const response = await this.#transport({ url, headers, signal: controller.signal });
       pending.set(response, { controller, release, timeoutMs });
       return response;
     } catch (error) {
@@ -282,8 +286,14 @@ export class HttpClient {
     }
   }
 
+  /** Ends a try's timer and abort wiring (for responses whose body is not read). */
+  #release(response: TransportResponse): void {
+    pending.get(response)?.release();
+    pending.delete(response);
+  }
+
   async #finish(
-    response: Response,
+    response: TransportResponse,
     info: {
       url: string;
       finalUrl: string;
@@ -303,7 +313,7 @@ export class HttpClient {
     let read: { body: Uint8Array; bytes: number };
     try {
       const declared = Number(response.headers.get('content-length'));
-      if (!response.headers.has('content-encoding') && declared > maxBytes) {
+      if (response.headers.get('content-encoding') === null && declared > maxBytes) {
         // Refuse before downloading what would be cut off anyway.
         attempt?.controller.abort();
         throw tooLargeError(maxBytes, info.finalUrl);
@@ -315,7 +325,7 @@ export class HttpClient {
         onTooLarge: () => attempt?.controller.abort(),
       });
     } catch (error) {
-      await response.body?.cancel().catch(() => {});
+      await response.discard();
       if (isComicsError(error)) throw error;
       throw toHttpError(error, info.finalUrl, attempt?.controller.signal, attempt?.timeoutMs ?? 0);
     } finally {
@@ -355,14 +365,14 @@ export function loadAgentClass(): typeof import('undici').Agent {
   return createRequire(import.meta.url)('undici/lib/dispatcher/agent.js') as typeof import('undici').Agent;
 }
 
-/** The client's own keep-alive pool, loaded on demand (see `dispatcher: null`). */
+/** The client's own keep-alive pool. */
 function defaultAgent(): Dispatcher {
   const Agent = loadAgentClass();
   return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 15_000 } });
 }
 
 /** Per-try state that must outlive #send until the body is read. */
-const pending = new WeakMap<Response, { controller: AbortController; release: () => void; timeoutMs: number }>();
+const pending = new WeakMap<TransportResponse, { controller: AbortController; release: () => void; timeoutMs: number }>();
 
 function keepSuccessBody(head: { status: number }): boolean {
   return head.status >= 200 && head.status < 300;

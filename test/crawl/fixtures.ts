@@ -20,5 +20,5 @@ export function graph(pages: Record<string, string[]>): Record<string, Route> {
 /** An in-memory store and a client that retries without sleeping. */
 export function world(): { db: Db; store: CrawlStore; http: HttpClient } {
   const db = openDatabase(':memory:');
-  return { db, store: new CrawlStore(db), http: new HttpClient({ sleep: async () => {}, random: () => 0, dispatcher: null }) };
+  return { db, store: new CrawlStore(db), http: new HttpClient({ sleep: async () => {}, random: () => 0, transport: 'request' }) };
 }

@@ -14,7 +14,7 @@ afterAll(() => nock.enableNetConnect());
 const ORIGIN = 'https://comic.test';
 
 function cache(saved = new Map<string, SavedRobots>()) {
-  const http = new HttpClient({ sleep: async () => {}, random: () => 0, dispatcher: null });
+  const http = new HttpClient({ sleep: async () => {}, random: () => 0 });
   return {
     saved,
     robots: new RobotsCache({ http, load: (o) => saved.get(o), save: (o, r) => saved.set(o, r), maxTries: 1 }),

@@ -1,4 +1,4 @@
-import { deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -12,6 +12,8 @@ beforeAll(async () => {
       '/page': { headers: { 'content-type': 'text/html' }, body: '<p>hi</p>' },
       '/deflate': { headers: { 'content-encoding': 'deflate' }, body: deflateSync(Buffer.from('deflated!')) },
       '/gzip': { headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.from('gzipped!')) },
+      '/rawdeflate': { headers: { 'content-encoding': 'deflate' }, body: deflateRawSync(Buffer.from('raw deflate!')) },
+      '/br': { headers: { 'content-encoding': 'br' }, body: brotliCompressSync(Buffer.from('brotli!')) },
       '/endless': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/rss+xml' });
         const chunk = Buffer.alloc(64 * 1024, 'a');
@@ -44,9 +46,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const fast = { sleep: async () => {}, random: () => 0 };
+const base = { sleep: async () => {}, random: () => 0 };
 
-describe('HttpClient on a real socket', () => {
+// Every behaviour holds for both transports: fetch (what nock also sees) and undici's request (the crawler's).
+describe.each(['fetch', 'request'] as const)('HttpClient on a real socket, %s transport', (transport) => {
+  const fast = { ...base, transport };
+
   it('reuses keep-alive connections', async () => {
     const http = new HttpClient(fast);
     const before = server.connections;
@@ -56,10 +61,13 @@ describe('HttpClient on a real socket', () => {
     await http.close();
   });
 
-  it('decompresses gzip and deflate', async () => {
+  it('decompresses gzip, deflate and br', async () => {
     const http = new HttpClient(fast);
+    expect(new TextDecoder().decode((await http.get(server.url('/br'))).body)).toBe('brotli!');
     expect(new TextDecoder().decode((await http.get(server.url('/gzip'))).body)).toBe('gzipped!');
     expect(new TextDecoder().decode((await http.get(server.url('/deflate'))).body)).toBe('deflated!');
+    // Some servers send raw deflate under "deflate"; browsers and fetch accept it.
+    expect(new TextDecoder().decode((await http.get(server.url('/rawdeflate'))).body)).toBe('raw deflate!');
     await http.close();
   });
 
@@ -82,6 +90,7 @@ describe('HttpClient on a real socket', () => {
   });
 
   it('retries a connection reset', async () => {
+    resets = 0;
     const http = new HttpClient(fast);
     const res = await http.get(server.url('/reset-once'));
     expect(new TextDecoder().decode(res.body)).toBe('second time lucky');

@@ -1,0 +1,142 @@
+import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+
+/** Response headers, looked up by lower-case name. */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+/** One response as a transport hands it to the client: head, then a (decompressed) body to read once. */
+export interface TransportResponse {
+  status: number;
+  statusText: string;
+  headers: HeaderLookup;
+  body: AsyncIterable<Uint8Array> | null;
+  /** Drops the body unread (a redirect, a retried 503), keeping the connection when it can. */
+  discard(): Promise<void>;
+}
+
+export interface TransportRequest {
+  url: string;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/**
+ * Sends one GET, without following redirects. The HTTP client puts retries,
+ * redirects, timeouts, the size cap and validators on top, the same for every
+ * transport.
+ */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/** Which transport a client uses; see {@link createTransport}. */
+export type TransportKind = 'fetch' | 'request';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Node's global `fetch` over the given undici dispatcher. Global `fetch` is read at
+ * call time, so nock (which replaces it) intercepts this path.
+ */
+export function fetchTransport(dispatcher: Dispatcher): Transport {
+  return async ({ url, headers, signal }) => {
+    // undici 7's Agent and Node's bundled fetch share the dispatcher protocol but not type declarations.
+    const init = { headers, redirect: 'manual', signal, dispatcher };
+    const response = await globalThis.fetch(url, init as unknown as RequestInit);
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      body: response.body,
+      discard: async () => {
+        await response.body?.cancel().catch(() => {});
+      },
+    };
+  };
+}
+
+type RequestFunction = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+
+/**
+ * undici's `request` API over the given dispatcher. About twice the throughput of
+ * fetch at half the CPU per request, measured on 15 KB pages, for callers that make
+ * thousands of requests (the crawler). nock cannot intercept it: it is tested
+ * against loopback servers.
+ */
+export function requestTransport(dispatcher: Dispatcher): Transport {
+  // Only the module needed, not undici's entry (see loadAgentClass in client.ts).
+  const request = require('undici/lib/api/api-request.js') as RequestFunction;
+  return async ({ url, headers, signal }) => {
+    const target = new URL(url);
+    const response = await request.call(dispatcher, {
+      origin: target.origin,
+      path: target.pathname + target.search,
+      method: 'GET',
+      headers,
+      signal,
+    });
+    const raw = response.headers;
+    const header = (name: string): string | null => {
+      const value = raw[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    };
+    return {
+      status: response.statusCode,
+      statusText: STATUS_CODES[response.statusCode] ?? '',
+      headers: { get: header },
+      body: decoded(response.body, header('content-encoding')),
+      discard: async () => {
+        // dump() reads a small rest of the body to keep the connection, else closes it.
+        await response.body.dump().catch(() => {});
+      },
+    };
+  };
+}
+
+const ZLIB_OPTIONS = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+
+/**
+ * The body decompressed as fetch would: gzip, deflate (zlib-wrapped or raw, as
+ * servers send both) and br; several codings are undone last first. Unknown codings
+ * pass through as they are.
+ */
+function decoded(body: Readable, encoding: string | null): Readable {
+  if (encoding === null) return body;
+  const codings = encoding.toLowerCase().split(',').map((coding) => coding.trim()).filter((c) => c && c !== 'identity');
+  const stages: (Readable | Transform)[] = [body];
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') stages.push(createGunzip(ZLIB_OPTIONS));
+    else if (coding === 'br') stages.push(createBrotliDecompress());
+    else if (coding === 'deflate') stages.push(inflateEither());
+    else return body;
+  }
+  if (stages.length === 1) return body;
+  const last = stages.at(-1) as Transform;
+  // pipeline destroys every stage when one fails or the reader stops early.
+  pipeline(stages as [Readable, ...Transform[]], () => {});
+  return last;
+}
+
+/** "deflate" is zlib-wrapped by the spec but raw from some servers: tell them apart by the first byte. */
+function inflateEither(): Transform {
+  let inflater: Transform | null = null;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (inflater === null) {
+        // A zlib header's first byte has compression method 8 in its low bits.
+        inflater = (chunk[0]! & 0x0f) === 0x08 ? createInflate(ZLIB_OPTIONS) : createInflateRaw(ZLIB_OPTIONS);
+        inflater.on('data', (data: Buffer) => this.push(data));
+        inflater.on('error', (error: Error) => this.destroy(error));
+      }
+      inflater.write(chunk, callback);
+    },
+    flush(callback) {
+      if (inflater === null) return callback();
+      inflater.once('end', () => callback());
+      inflater.end();
+    },
+  });
+}
