@@ -5,6 +5,7 @@ import type { Output } from './terminal.js';
 import { registerAdd } from './add.js';
 import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
+import { registerDoctor } from './doctor.js';
 import { registerHistory } from './history.js';
 import { registerList } from './list.js';
 import { registerManage } from './manage.js';
@@ -62,6 +63,7 @@ export function createProgram(world: ProgramEnv): Command {
   registerList(program, host);
   registerHistory(program, host);
   registerRead(program, host);
+  registerDoctor(program, host);
   registerCrawl(program, host);
   return program;
 }
