@@ -10,6 +10,7 @@ import { registerHistory } from './history.js';
 import { registerList } from './list.js';
 import { registerManage } from './manage.js';
 import { registerRead } from './read.js';
+import { registerSubscriptions } from './subscriptions.js';
 
 /** What the entry point hands to the program: the outside world, and where the exit code goes. */
 export interface ProgramEnv {
@@ -64,6 +65,7 @@ export function createProgram(world: ProgramEnv): Command {
   registerHistory(program, host);
   registerRead(program, host);
   registerDoctor(program, host);
+  registerSubscriptions(program, host);
   registerCrawl(program, host);
   return program;
 }
