@@ -29,14 +29,20 @@ const NOTHING: CatchUp = { strips: [], pages: 0, warning: null };
 export async function catchUp(
   comic: Comic,
   entries: readonly StripInput[],
-  deps: { fetchPage: PageFetcher; recorded: () => { keys: string[]; urls: string[]; images: string[] }; maxWalk: number },
+  deps: {
+    fetchPage: PageFetcher;
+    /** Whether the comic has strips recorded, and whether any of these keys or links is one. */
+    knowsAny: (ids: { keys: string[]; urls: string[] }) => { recorded: boolean; seen: boolean };
+    /** Everything recorded, for the walk (read only when there is a gap). */
+    recorded: () => { keys: string[]; urls: string[]; images: string[] };
+    maxWalk: number;
+  },
 ): Promise<CatchUp> {
   if (entries.length === 0) return NOTHING;
+  // By keys and links only: entries sharing a stock image must not hide a gap.
+  const known = deps.knowsAny({ keys: entries.map((entry) => entry.key), urls: entries.flatMap((entry) => (entry.url ? [entry.url] : [])) });
+  if (!known.recorded || known.seen) return NOTHING;
   const recorded = deps.recorded();
-  if (recorded.keys.length === 0) return NOTHING;
-  // Links and keys only: entries sharing a stock image must not hide a gap.
-  const seenBefore = knownStrips(recorded, { byImage: false });
-  if (entries.some((entry) => seenBefore({ key: entry.key, urls: entry.url ? [entry.url] : [], image: null }))) return NOTHING;
 
   const dates = entries.flatMap((entry) => (entry.published ? [entry.published] : []));
   const oldestDate = dates.length === entries.length ? dates.reduce((a, b) => (a < b ? a : b)) : null;

@@ -231,6 +231,7 @@ async function fetchFeedComic(
   if (!deps.known) return { kind: 'fetched', entries, validators: fetched.validators, pages: 0, warnings: [], caughtUp: new Set() };
   const caught = await catchUp(comic, entries, {
     fetchPage: deps.fetchPage,
+    knowsAny: (ids) => deps.store.knowsAny(comic.name, ids),
     recorded: () => deps.store.stripIdentities(comic.name),
     maxWalk: deps.maxWalk,
   });

@@ -303,6 +303,20 @@ export class ComicsStore {
   }
 
   /**
+   * Whether a comic has any strip recorded, and whether any of these keys or
+   * links is among them: the cheap test for a gap behind a feed's window,
+   * answered from the indexes without reading the comic's strips.
+   */
+  knowsAny(name: string, ids: { keys: readonly string[]; urls: readonly string[] }): { recorded: boolean; seen: boolean } {
+    const row = this.#sql(
+      `SELECT EXISTS (SELECT 1 FROM strips WHERE comic = @name) AS recorded,
+         EXISTS (SELECT 1 FROM strips WHERE comic = @name AND key IN (SELECT value FROM json_each(@keys))) OR
+         EXISTS (SELECT 1 FROM strips WHERE comic = @name AND url IN (SELECT value FROM json_each(@urls))) AS seen`,
+    ).get({ name, keys: JSON.stringify(ids.keys), urls: JSON.stringify(ids.urls) }) as { recorded: number; seen: number };
+    return { recorded: row.recorded === 1, seen: row.seen === 1 };
+  }
+
+  /**
    * Every key, link and image recorded for a comic, for a page walk to know where
    * to stop (see knownStrips in src/pages/page-walk.ts).
    */
