@@ -57,7 +57,10 @@ export function renderImport(result: ImportResult, c: Colors): string {
     const unread = comic.unread > 0 ? `, ${plural(comic.unread, 'strip')} unread` : '';
     rows.push([sanitize(comic.name), c.green('imported'), `${STATE[comic.state]}${unread}${comic.note ? ` (${sanitize(comic.note)})` : ''}`]);
   }
-  for (const comic of result.skipped) rows.push([sanitize(comic.name) || sanitize(comic.source), c.yellow('skipped'), `${sanitize(comic.source)}: ${sanitize(comic.reason)}`]);
+  for (const comic of result.skipped) {
+    const name = sanitize(comic.name);
+    rows.push([name || sanitize(comic.where), c.yellow('skipped'), `${name ? `${sanitize(comic.source)}: ` : `${sanitize(comic.source)} `}${sanitize(comic.reason)}`]);
+  }
   for (const entry of result.rejected) rows.push([sanitize(entry.where), c.red('rejected'), sanitize(entry.reason)]);
   const lines = rows.length > 0 ? [table(rows)] : ['Nothing to import: the file lists no comics.'];
   lines.push(

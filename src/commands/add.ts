@@ -169,7 +169,7 @@ async function addPage(
 
 /** How the newest strip is keyed: a front page's by its image, else as the page said. */
 function keyVia(key: string | undefined, page: { key: string; keyVia: string; image: { url: string } | null }): string {
-  return key !== undefined && key === page.image?.url && key !== page.key ? 'image (a front page)' : page.keyVia;
+  return key !== undefined && key === page.image?.url && key !== page.key ? 'the strip image: the page is a front page' : page.keyVia;
 }
 
 /** Writes the entry; when that fails, forgets the baseline just recorded, so nothing is half added. */

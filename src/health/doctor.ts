@@ -11,7 +11,7 @@ import { errorMessage, isComicsError } from '../errors.js';
 import { searchFeed } from '../feeds/find-feed.js';
 import type { HttpClient } from '../http/client.js';
 import { readPageResponse, requestPage, type FetchedPage } from '../pages/fetch-page.js';
-import { identity } from '../pages/page-walk.js';
+import { identity, isFrontPage } from '../pages/page-walk.js';
 import type { ComicsStore } from '../store/comics-store.js';
 import { readFeedResponse, requestFeed } from '../check/feed-source.js';
 import { failureClass, type FailureClass } from './failure-class.js';
@@ -207,8 +207,9 @@ async function diagnosePage(comic: Comic, fetchPage: Fetch, report: Report): Pro
     if (selectors.prev === undefined) problem(`No link to the previous strip found on ${newest.finalUrl}: set selectors.prev, or strips published between two checks will be missed`);
     return;
   }
+  const frontPage = selectors.latest === undefined && selectors.key === undefined && isFrontPage(page.key, comic.source);
   report.checks.push(`previous strip: ${page.prev.url} (${page.prev.via})`);
-  report.checks.push(`key: ${page.key} (${page.keyVia})`);
+  report.checks.push(frontPage && page.image ? `key: ${page.image.url} (the strip image: ${comic.source} is a front page)` : `key: ${page.key} (${page.keyVia})`);
   // One step back: the walk must reach a different strip there.
   let before: FetchedPage;
   try {
@@ -219,7 +220,6 @@ async function diagnosePage(comic: Comic, fetchPage: Fetch, report: Report): Pro
     return;
   }
   const older = readStripPage(parsePage(before.html), before.finalUrl, selectors);
-  const frontPage = selectors.latest === undefined && selectors.key === undefined && identity(page.key) === identity(comic.source);
   if (!frontPage && identity(older.key) === identity(page.key)) {
     problem(`The newest strip and the one before it have the same key (${page.key}): set selectors.key to something that differs from strip to strip`);
   } else if (frontPage && page.image === null) {

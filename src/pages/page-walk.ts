@@ -196,8 +196,11 @@ function selectorError(field: string, selector: string, url: string, what: strin
 /**
  * Whether a page's key says it is a comic's front page rather than one strip's
  * own page: the key is the URL the comic is followed at, or a site root.
+ *
+ * @example
+ * isFrontPage('https://x.test/', 'https://x.test/comic/') // true: a site root
  */
-function isFrontPage(key: string, start: string): boolean {
+export function isFrontPage(key: string, start: string): boolean {
   if (identity(key) === identity(start)) return true;
   try {
     const { pathname, search } = new URL(key);

@@ -46,7 +46,7 @@ describe('comics add on a site without a feed', () => {
       via: 'page',
       entries: 1,
       unread: [],
-      page: { image: site.imageUrl('nofeed', 3), prev: site.stripUrl('nofeed', 2), key: site.imageUrl('nofeed', 3), keyVia: 'image (a front page)' },
+      page: { image: site.imageUrl('nofeed', 3), prev: site.stripUrl('nofeed', 2), key: site.imageUrl('nofeed', 3), keyVia: 'the strip image: the page is a front page' },
     });
     expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({ comics: [{ name: 'nofeed comics', mode: 'page', url: site.entryUrl('nofeed') }] });
     // Baselined like a feed: the next check opens only what is published after.
