@@ -15,16 +15,30 @@ export { HostPool, type HostPoolOptions } from './concurrency/host-pool.js';
 
 export { parseFeed, type FeedEntry, type ParsedFeed } from './feeds/parse.js';
 export { findFeedLinks, rankFeedLinks, COMMON_FEED_PATHS, type FeedLink } from './feeds/discover.js';
-export { findFeed, type FoundFeed } from './feeds/find-feed.js';
+export { findFeed, searchFeed, type FoundFeed, type PageWithoutFeed } from './feeds/find-feed.js';
 export { decodeText } from './text/decode.js';
 
 export { loadConfig, saveConfig, validateConfig, resolveComic, findComic, type Comic, type ComicEntry, type ComicsConfig } from './config/comics-config.js';
 export { openDatabase, type Db } from './store/database.js';
-export { ComicsStore, type StripRow, type ComicState, type ComicSummary } from './store/comics-store.js';
+export { ComicsStore, type StripRow, type StripInput, type ComicState, type ComicSummary, type ComicSnapshot } from './store/comics-store.js';
 export { newClaimant } from './store/claims.js';
 
 export { checkComics, type ComicResult, type CheckOptions } from './check/check-comics.js';
 export { openStrips, type OpenStripsResult } from './check/open-strips.js';
+export { catchUp, type CatchUp } from './check/catch-up.js';
+
+export { parsePage, readStripPage, findLatestLink, suggestSelector, type StripPage, type PageSelectors, type Found } from './pages/heuristics.js';
+export { walkPages, knownStrips, DEFAULT_MAX_WALK, type WalkOptions, type WalkResult, type PageFetcher, type PageIdentity } from './pages/page-walk.js';
+export { requestPage, readPageResponse, type FetchedPage } from './pages/fetch-page.js';
+
+export { diagnose, type Diagnosis, type DoctorOptions } from './health/doctor.js';
+export { failureClass, FAILURE_CLASS_LABELS, type FailureClass } from './health/failure-class.js';
+
+export { readSubscriptions, importComics, type ImportResult, type ImportedComic, type SkippedComic } from './subscriptions/import.js';
+export { readOpml, writeOpml } from './subscriptions/opml.js';
+export { readNewsboatUrls } from './subscriptions/newsboat.js';
+export { buildExport, readExport, EXPORT_FORMAT, EXPORT_VERSION, type ComicsExport, type ExportedComic } from './subscriptions/export-json.js';
+export type { ImportItem, ParsedList, Rejected, SubscriptionFormat } from './subscriptions/types.js';
 export { createOpener, browserAvailability, type Opener } from './browser/opener.js';
 export { browserUrl } from './browser/safe-url.js';
 
