@@ -1,5 +1,5 @@
 import { withSafety } from '../check/check-comics.js';
-import { loadConfig, saveConfig, type ComicEntry, type ComicsConfig } from '../config/comics-config.js';
+import { loadConfig, nameFromTitle, saveConfig, type ComicEntry, type ComicsConfig } from '../config/comics-config.js';
 import { ComicsError } from '../errors.js';
 import { searchFeed, type FoundFeed, type PageWithoutFeed } from '../feeds/find-feed.js';
 import { checkHttpUrl, type HttpClient } from '../http/client.js';
@@ -103,7 +103,8 @@ async function addPage(
   if (page.image === null || page.prev === null) {
     const misses = nearMisses($, found.finalUrl);
     const example = {
-      name: options.name ?? page.siteName ?? hostName(found.url),
+      // Text from the page, printed in an error: control characters out.
+      name: options.name ?? (nameFromTitle(page.siteName) || hostName(found.url)),
       mode: 'page',
       url: found.url,
       selectors: {
@@ -189,9 +190,7 @@ function pickName(config: ComicsConfig, given: string | undefined, title: string
     name = given.trim();
     if (name === '') throw new ComicsError('E_USAGE', '--name must not be empty');
   } else {
-    // eslint-disable-next-line no-control-regex
-    const fromTitle = (title ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100).trim();
-    name = fromTitle || hostName(site);
+    name = nameFromTitle(title) || hostName(site);
   }
   const clash = config.comics.find((comic) => comic.name.toLowerCase() === name.toLowerCase());
   if (clash) {

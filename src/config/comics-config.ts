@@ -146,6 +146,24 @@ export function saveConfig(file: string, config: ComicsConfig): void {
   }
 }
 
+/**
+ * A feed's or page's title made into a comic name: control characters (C0,
+ * DEL, C1) and bidi overrides out, whitespace collapsed, at most 100
+ * characters; '' when nothing is left.
+ *
+ * @example
+ * nameFromTitle('  xkcd\u001b[2J.com \n') // 'xkcd [2J.com'
+ */
+export function nameFromTitle(title: string | null | undefined): string {
+  return (title ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100)
+    .trim();
+}
+
 /** Finds a comic by name, case-insensitively, with a "did you mean" hint when missing. */
 export function findComic(config: ComicsConfig, name: string): ComicEntry {
   const wanted = name.trim().toLowerCase();

@@ -1,7 +1,7 @@
 import { readFeedResponse, requestFeed } from '../check/feed-source.js';
 import { withSafety } from '../check/check-comics.js';
 import { HostPool } from '../concurrency/host-pool.js';
-import { loadConfig, resolveComic, saveConfig, validateConfig, type ComicEntry } from '../config/comics-config.js';
+import { loadConfig, nameFromTitle, resolveComic, saveConfig, validateConfig, type ComicEntry } from '../config/comics-config.js';
 import { ComicsError, errorMessage, isComicsError } from '../errors.js';
 import type { HttpClient, Validators } from '../http/client.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
@@ -132,7 +132,7 @@ export async function importComics(
     fresh.forEach((item, index) => {
       const result = fetched[index] ?? null;
       const comic = resolveComic(item.entry);
-      const wanted = item.entry.name.trim() || (result?.ok ? cleanTitle(result.title) : '') || new URL(comic.url ?? comic.source).hostname.replace(/^www\./, '');
+      const wanted = nameFromTitle(item.entry.name) || (result?.ok ? nameFromTitle(result.title) : '') || new URL(comic.url ?? comic.source).hostname.replace(/^www\./, '');
       const name = uniqueName(wanted, names);
       const entry: ComicEntry = { ...item.entry, name };
       try {
@@ -224,11 +224,6 @@ async function fetchComic(
     if (isComicsError(error, 'E_ABORTED')) throw error;
     return { ok: false, error: errorMessage(error) };
   }
-}
-
-function cleanTitle(title: string | null): string {
-  // eslint-disable-next-line no-control-regex
-  return (title ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100).trim();
 }
 
 /** `name`, else `name (2)`, `name (3)`, ...: names are unique without regard to case. */
