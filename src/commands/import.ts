@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ComicsError, errorMessage } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
+import { decodeText } from '../text/decode.js';
 import type { ComicsStore } from '../store/comics-store.js';
 import { importComics, readSubscriptions, type ImportResult } from '../subscriptions/import.js';
 import type { SubscriptionFormat } from '../subscriptions/types.js';
@@ -19,7 +20,8 @@ export async function runImport(
 ): Promise<{ result: ImportResult; exitCode: number }> {
   let text: string;
   try {
-    text = readFileSync(options.file, 'utf8');
+    // As feeds are decoded: a BOM, else OPML's own <?xml encoding?>, else UTF-8 or windows-1252.
+    text = decodeText(readFileSync(options.file), { kind: 'xml' });
   } catch (error) {
     throw new ComicsError('E_USAGE', `Cannot read ${options.file}: ${errorMessage(error)}`, { cause: error });
   }

@@ -125,6 +125,15 @@ describe('comics import', () => {
     expect(result.rejected[0]!.reason).toMatch(/query feed/);
   });
 
+  it('reads OPML in the encoding it declares', async () => {
+    const env = machine('latin1');
+    const opml = `<?xml version="1.0" encoding="ISO-8859-1"?><opml version="1.0"><body><outline text="Caf\u00e9 comics" xmlUrl="${site.feedUrl('rss091')}"/></body></opml>`;
+    const path = join(dir, 'latin1.opml');
+    writeFileSync(path, Buffer.from(opml, 'latin1'));
+    const { result } = await runImport({ file: path }, env);
+    expect(result.imported.map((c) => c.name)).toEqual(['Caf\u00e9 comics']);
+  });
+
   it('adds a comic it cannot fetch now, to be baselined at its first check', async () => {
     const env = machine('c');
     const urls = file('urls', `${site.origin}/broken.xml\n`);
