@@ -117,7 +117,7 @@ async function checkOne(comic: Comic, deps: CheckDeps, options: CheckOptions, in
     failureStreak: 0,
   };
   if (options.signal?.aborted) {
-    return { ...base, status: 'error', error: 'Interrupted before it was checked', errorCode: 'E_ABORTED', failureClass: 'other' };
+    return { ...base, status: 'error', error: 'Interrupted before it was checked', errorCode: 'E_ABORTED' };
   }
   const state = store.getComic(comic.name);
   const known = state !== null && state.baselinedAt !== null && state.feed === comic.source;

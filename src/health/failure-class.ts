@@ -23,13 +23,14 @@ export const FAILURE_CLASS_LABELS: Record<FailureClass, string> = {
 };
 
 /**
- * The failure class of an error code; null for no error.
+ * The failure class of an error code; null for no error, and for an
+ * interruption (Ctrl-C says nothing about the comic).
  *
  * @example
  * failureClass('E_TIMEOUT') // 'network'
  * failureClass('E_NOT_A_FEED') // 'feed'
  */
 export function failureClass(code: string | null | undefined): FailureClass | null {
-  if (code === null || code === undefined) return null;
+  if (code === null || code === undefined || code === 'E_ABORTED') return null;
   return CLASSES[code] ?? 'other';
 }
