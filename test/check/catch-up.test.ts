@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCheck, type CheckCommandDeps } from '../../src/commands/check.js';
+import { runCheck } from '../../src/commands/check.js';
 import { runList } from '../../src/commands/list.js';
-import { HttpClient } from '../../src/http/client.js';
-import { ComicsStore } from '../../src/store/comics-store.js';
-import { openDatabase } from '../../src/store/database.js';
+import { checkEnv, type CheckEnv } from '../helpers/check-env.js';
 import { startComicSite, type ComicSite } from '../helpers/comic-site.js';
 
 let site: ComicSite;
-let dir: string;
+let env: CheckEnv;
 let configPath: string;
 let opened: string[];
-let deps: CheckCommandDeps & { http: HttpClient };
+let deps: CheckEnv['deps'];
 const options = { open: true, maxTabs: 50, concurrency: 8, perHost: 2 };
 const stripPages = (slug: string) => [...site.server.hits].filter(([path]) => new RegExp(`^/${slug}/\\d+/$`).test(path)).length;
 
@@ -29,25 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'comics-catchup-'));
-  configPath = join(dir, 'comics.json');
-  opened = [];
-  deps = {
-    configPath,
-    store: new ComicsStore(openDatabase(join(dir, 'comics.db'))),
-    http: new HttpClient({ sleep: async () => {}, random: () => 0 }),
-    opener: async (url) => {
-      opened.push(url);
-    },
-    browser: { ok: true },
-    claimant: 'test-run',
-  };
+  env = checkEnv('comics-catchup-');
+  ({ configPath, deps, opened } = env);
 });
-afterEach(async () => {
-  deps.store.db.close();
-  await deps.http.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => env.close());
 
 const follow = (slug: string, extra: object = {}) =>
   writeFileSync(configPath, JSON.stringify({ comics: [{ name: slug, feed: site.feedUrl(slug), ...extra }] }));

@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCheck, type CheckCommandDeps } from '../../src/commands/check.js';
-import { HttpClient } from '../../src/http/client.js';
-import { ComicsStore } from '../../src/store/comics-store.js';
-import { openDatabase } from '../../src/store/database.js';
+import { runCheck } from '../../src/commands/check.js';
+import { checkEnv, type CheckEnv } from '../helpers/check-env.js';
 import { startPageSite, type PageSite } from '../helpers/page-site.js';
 
 let site: PageSite;
-let dir: string;
+let env: CheckEnv;
 let configPath: string;
 let opened: string[];
-let deps: CheckCommandDeps & { http: HttpClient };
+let deps: CheckEnv['deps'];
 const options = { open: true, maxTabs: 50, concurrency: 8, perHost: 2 };
 
 function follow(...comics: ({ slug: string } & Record<string, unknown>)[]): void {
@@ -42,25 +38,10 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'comics-pages-'));
-  configPath = join(dir, 'comics.json');
-  opened = [];
-  deps = {
-    configPath,
-    store: new ComicsStore(openDatabase(join(dir, 'comics.db'))),
-    http: new HttpClient({ sleep: async () => {}, random: () => 0, maxTries: 1 }),
-    opener: async (url) => {
-      opened.push(url);
-    },
-    browser: { ok: true },
-    claimant: 'test-run',
-  };
+  env = checkEnv('comics-pages-', { maxTries: 1 });
+  ({ configPath, deps, opened } = env);
 });
-afterEach(async () => {
-  deps.store.db.close();
-  await deps.http.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => env.close());
 
 describe('page mode', () => {
   it('baselines the newest strip of a front page, then opens only strips published later, oldest first', async () => {
