@@ -148,7 +148,15 @@ export class ComicsStore {
     return statement;
   }
 
-  getComic(name: string): ComicState | null {
+  /**
+   * Runs several writes in one immediate transaction (each record method keeps its own
+   * all-or-nothing guarantee inside it, as a savepoint).
+   */
+  batch<T>(writes: () => T): T {
+    return this.db.transaction(writes).immediate();
+  }
+
+    getComic(name: string): ComicState | null {
     return (this.#sql(`SELECT ${COMIC_COLUMNS} FROM comics WHERE name = ?`).get(name) as ComicState) ?? null;
   }
 
