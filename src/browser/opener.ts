@@ -9,7 +9,10 @@ export type Opener = (url: string) => Promise<void>;
  * `BROWSER` (a server, cron, ssh) xdg-open has nothing to open tabs in, so nothing
  * is tried and nothing is marked read.
  */
-export function browserAvailability(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { ok: true } | { ok: false; reason: string } {
+/** Whether a browser can be launched, and why not. */
+export type BrowserAvailability = { ok: true } | { ok: false; reason: string };
+
+export function browserAvailability(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): BrowserAvailability {
   if (platform !== 'linux' && platform !== 'freebsd' && platform !== 'openbsd') return { ok: true };
   if (env.BROWSER || env.DISPLAY || env.WAYLAND_DISPLAY) return { ok: true };
   return { ok: false, reason: 'no display and no BROWSER set, so no browser can be launched' };

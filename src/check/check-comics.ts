@@ -3,7 +3,7 @@ import { HostPool } from '../concurrency/host-pool.js';
 import type { Comic } from '../config/comics-config.js';
 import { errorMessage, isComicsError } from '../errors.js';
 import type { HttpClient, HttpResponse, Validators } from '../http/client.js';
-import { preloadFeedParser } from '../feeds/parse.js';
+import { inlineFeedParser, type FeedParser } from '../feeds/parser.js';
 import { failureClass, type FailureClass } from '../health/failure-class.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, knownStrips, walkPages, type PageFetcher } from '../pages/page-walk.js';
@@ -28,6 +28,8 @@ export interface CheckOptions {
 export interface CheckDeps {
   http: HttpClient;
   store: ComicsStore;
+  /** Where feeds are parsed; inline by default (the CLI uses a thread). */
+  parser?: FeedParser;
 }
 
 export type ComicStatus = 'new' | 'unchanged' | 'error';
@@ -81,14 +83,15 @@ export async function checkComics(comics: readonly Comic[], deps: CheckDeps, opt
     const state = deps.store.getComic(comic.name);
     return state === null || state.baselinedAt === null || state.feed !== comic.source || (!state.etag && !state.lastModified);
   });
-  const preload = likelyParse ? setTimeout(preloadFeedParser, 15) : undefined;
+  const parser = deps.parser ?? inlineFeedParser;
+  const preload = likelyParse ? setTimeout(() => parser.preload(), 15) : undefined;
   const inSlot = <T>(url: string, task: () => Promise<T>): Promise<T> => pool.run(hostOf(url), task);
   const write = batchedWrites(deps.store);
   let done = 0;
   try {
     return await Promise.all(
       comics.map(async (comic) => {
-        const result = await checkOne(comic, deps, options, inSlot, write);
+        const result = await checkOne(comic, { ...deps, parser }, options, inSlot, write);
         options.onResult?.(result, ++done, comics.length);
         return result;
       }),
@@ -132,7 +135,7 @@ function batchedWrites(store: ComicsStore): Write {
 /** Checks one comic; only requests run `inSlot`, so reading never holds a connection slot. */
 async function checkOne(
   comic: Comic,
-  deps: CheckDeps,
+  deps: Required<CheckDeps>,
   options: CheckOptions,
   inSlot: InSlot,
   write: Write,
@@ -168,7 +171,7 @@ async function checkOne(
     outcome =
       comic.mode === 'page'
         ? await walkPageComic(comic, { store, fetchPage, known, validators, maxWalk })
-        : await fetchFeedComic(comic, { store, http, fetchPage, known, validators, maxWalk, options, inSlot });
+        : await fetchFeedComic(comic, { store, http, parser: deps.parser, fetchPage, known, validators, maxWalk, options, inSlot });
   } catch (error) {
     const code = isComicsError(error) ? error.code : 'E_UNEXPECTED';
     // An interrupted check says nothing about the comic's health.
@@ -258,7 +261,7 @@ async function walkPageComic(comic: Comic, deps: SourceDeps): Promise<Outcome> {
 /** Feed mode: one conditional request, parsed outside the slot, and a catch-up walk when the feed left a gap. */
 async function fetchFeedComic(
   comic: Comic,
-  deps: SourceDeps & { http: HttpClient; options: CheckOptions; inSlot: InSlot },
+  deps: SourceDeps & { http: HttpClient; parser: FeedParser; options: CheckOptions; inSlot: InSlot },
 ): Promise<Outcome> {
   const response: HttpResponse = await deps.inSlot(comic.source, () =>
     requestFeed(deps.http, comic.source, {
@@ -267,7 +270,7 @@ async function fetchFeedComic(
       ...(deps.options.timeoutMs ? { timeoutMs: deps.options.timeoutMs } : {}),
     }),
   );
-  const fetched: FeedFetch = readFeedResponse(response);
+  const fetched: FeedFetch = await readFeedResponse(response, deps.parser);
   if (fetched.kind === 'not-modified') return { kind: 'not-modified', validators: fetched.validators, pages: 0 };
   const entries = fetched.feed.entries.map(withSafety);
   if (!deps.known) return { kind: 'fetched', entries, validators: fetched.validators, pages: 0, warnings: [], caughtUp: new Set() };

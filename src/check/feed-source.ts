@@ -1,5 +1,6 @@
 import { expectOk, type HttpClient, type HttpResponse, type Validators } from '../http/client.js';
-import { parseFeed, type ParsedFeed } from '../feeds/parse.js';
+import type { ParsedFeed } from '../feeds/parse.js';
+import { inlineFeedParser, type FeedParser } from '../feeds/parser.js';
 
 /** Preference order a feed reader states, so servers doing content negotiation pick a feed. */
 export const FEED_ACCEPT =
@@ -32,9 +33,9 @@ export async function requestFeed(
   );
 }
 
-/** Parses what {@link requestFeed} got; throws E_NOT_A_FEED / E_FEED_PARSE. */
-export function readFeedResponse(response: HttpResponse): FeedFetch {
+/** Parses what {@link requestFeed} got, with `parser` (inline by default); throws E_NOT_A_FEED / E_FEED_PARSE. */
+export async function readFeedResponse(response: HttpResponse, parser: FeedParser = inlineFeedParser): Promise<FeedFetch> {
   if (response.notModified) return { kind: 'not-modified', validators: response.validators };
-  const feed = parseFeed(response.body, { url: response.finalUrl, contentType: response.contentType });
+  const feed = await parser.parse(response.body, { url: response.finalUrl, contentType: response.contentType });
   return { kind: 'feed', feed, validators: response.validators, finalUrl: response.finalUrl };
 }

@@ -1,4 +1,6 @@
-import { browserAvailability, createOpener, type Opener } from '../browser/opener.js';
+import { browserAvailability, createOpener } from '../browser/opener.js';
+import type { BrowserDeps, NetworkDeps } from '../commands/deps.js';
+import { createFeedParser, type FeedParser } from '../feeds/parser.js';
 import { HttpClient } from '../http/client.js';
 import { newClaimant } from '../store/claims.js';
 import { ComicsStore } from '../store/comics-store.js';
@@ -6,13 +8,8 @@ import { openDatabase } from '../store/database.js';
 import type { CliContext } from './context.js';
 
 /** The real world's dependencies for the reader commands, built at the edge and closed after. */
-export interface ReaderDeps {
-  configPath: string;
-  store: ComicsStore;
-  http: HttpClient;
-  opener: Opener;
-  browser: { ok: true } | { ok: false; reason: string };
-  claimant: string;
+export interface ReaderDeps extends NetworkDeps, BrowserDeps {
+  parser: FeedParser;
   close(): Promise<void>;
 }
 
@@ -26,6 +23,7 @@ export interface ReaderDeps {
 export function readerDeps(context: CliContext, options: { timeoutMs?: number | undefined } = {}): ReaderDeps {
   const db = openDatabase(context.dbPath);
   let http: HttpClient | null = null;
+  let parser: FeedParser | null = null;
   return {
     configPath: context.configPath,
     store: new ComicsStore(db),
@@ -34,12 +32,17 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
       http ??= new HttpClient(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
       return http;
     },
+    // A thread of its own where there is a core to spare; it starts only when a feed is parsed.
+    get parser() {
+      parser ??= createFeedParser();
+      return parser;
+    },
     opener: createOpener(),
     browser: browserAvailability(context.env, process.platform),
     claimant: newClaimant(),
     async close() {
       db.close();
-      await http?.close();
+      await Promise.all([http?.close(), parser?.close()]);
     },
   };
 }

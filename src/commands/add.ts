@@ -2,10 +2,11 @@ import { withSafety } from '../check/check-comics.js';
 import { loadConfig, nameFromTitle, saveConfig, type ComicEntry, type ComicsConfig } from '../config/comics-config.js';
 import { ComicsError } from '../errors.js';
 import { searchFeed, type FoundFeed, type PageWithoutFeed } from '../feeds/find-feed.js';
-import { checkHttpUrl, type HttpClient } from '../http/client.js';
+import { checkHttpUrl } from '../http/client.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, walkPages } from '../pages/page-walk.js';
-import type { ComicsStore, StripRow } from '../store/comics-store.js';
+import type { StripRow } from '../store/comics-store.js';
+import type { ConfigDeps, NetworkDeps } from './deps.js';
 
 export interface AddResult {
   name: string;
@@ -41,7 +42,7 @@ export interface AddResult {
  */
 export async function runAdd(
   options: { url: string; name?: string; unread: number; signal?: AbortSignal },
-  deps: { configPath: string; store: ComicsStore; http: HttpClient },
+  deps: NetworkDeps,
 ): Promise<AddResult> {
   let url: string;
   try {
@@ -60,7 +61,7 @@ async function addFeed(
   found: FoundFeed,
   config: ComicsConfig,
   options: { name?: string; unread: number },
-  deps: { configPath: string; store: ComicsStore },
+  deps: ConfigDeps,
 ): Promise<AddResult> {
   const same = config.comics.find((comic) => comic.feed === found.url);
   if (same) throw new ComicsError('E_USAGE', `${found.url} is already followed as ${JSON.stringify(same.name)}`);
@@ -95,7 +96,7 @@ async function addPage(
   found: PageWithoutFeed,
   config: ComicsConfig,
   options: { name?: string; unread: number; signal?: AbortSignal },
-  deps: { configPath: string; store: ComicsStore; http: HttpClient },
+  deps: NetworkDeps,
 ): Promise<AddResult> {
   const { nearMisses, parsePage, readStripPage } = await import('../pages/heuristics.js');
   const $ = parsePage(found.html);
@@ -174,7 +175,7 @@ function keyVia(key: string | undefined, page: { key: string; keyVia: string; im
 }
 
 /** Writes the entry; when that fails, forgets the baseline just recorded, so nothing is half added. */
-function save(deps: { configPath: string; store: ComicsStore }, config: ComicsConfig, entry: ComicEntry): void {
+function save(deps: ConfigDeps, config: ComicsConfig, entry: ComicEntry): void {
   try {
     saveConfig(deps.configPath, { ...config, comics: [...config.comics, entry] });
   } catch (error) {

@@ -1,9 +1,8 @@
-import type { Opener } from '../browser/opener.js';
 import { checkComics, type ComicResult } from '../check/check-comics.js';
 import { openStrips } from '../check/open-strips.js';
 import { loadConfig, resolveComic } from '../config/comics-config.js';
-import type { HttpClient } from '../http/client.js';
-import type { ComicsStore, StripRow } from '../store/comics-store.js';
+import type { StripRow } from '../store/comics-store.js';
+import type { BrowserDeps, NetworkDeps } from './deps.js';
 
 export interface CheckCommandOptions {
   /** Open new strips in the browser (false: only record them). */
@@ -19,15 +18,7 @@ export interface CheckCommandOptions {
   onOpened?: (strip: StripRow, index: number, total: number) => void;
 }
 
-export interface CheckCommandDeps {
-  configPath: string;
-  store: ComicsStore;
-  http: HttpClient;
-  opener: Opener;
-  /** Whether a browser can be launched here; see browserAvailability. */
-  browser: { ok: true } | { ok: false; reason: string };
-  claimant: string;
-}
+export type CheckCommandDeps = NetworkDeps & BrowserDeps;
 
 export interface CheckReport {
   comics: ComicResult[];

@@ -1,7 +1,6 @@
 import { findComic, loadConfig, resolveComic } from '../config/comics-config.js';
-import type { HttpClient } from '../http/client.js';
 import { diagnose, type Diagnosis, type DoctorOptions } from '../health/doctor.js';
-import type { ComicsStore } from '../store/comics-store.js';
+import type { NetworkDeps } from './deps.js';
 
 export interface DoctorReport {
   diagnoses: Diagnosis[];
@@ -18,7 +17,7 @@ export interface DoctorReport {
  */
 export async function runDoctor(
   options: { name?: string } & DoctorOptions,
-  deps: { configPath: string; store: ComicsStore; http: HttpClient },
+  deps: NetworkDeps,
 ): Promise<DoctorReport> {
   const config = loadConfig(deps.configPath);
   const entries = options.name === undefined ? config.comics : [findComic(config, options.name)];

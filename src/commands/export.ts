@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/comics-config.js';
-import type { ComicsStore } from '../store/comics-store.js';
 import { buildExport } from '../subscriptions/export-json.js';
 import { writeOpml } from '../subscriptions/opml.js';
+import type { ConfigDeps } from './deps.js';
 
 /**
  * `comics export [--format opml|json]`: the followed comics as OPML (for other
@@ -11,7 +11,7 @@ import { writeOpml } from '../subscriptions/opml.js';
  * @example
  * process.stdout.write(runExport({ format: 'json' }, { configPath, store }));
  */
-export function runExport(options: { format: 'opml' | 'json'; now?: Date }, deps: { configPath: string; store: ComicsStore }): string {
+export function runExport(options: { format: 'opml' | 'json'; now?: Date }, deps: ConfigDeps): string {
   const config = loadConfig(deps.configPath, { missingOk: true });
   const now = options.now ?? new Date();
   if (options.format === 'opml') return writeOpml(config.comics, now);

@@ -1,5 +1,6 @@
 import { findComic, loadConfig } from '../config/comics-config.js';
-import type { ComicsStore, StripRow } from '../store/comics-store.js';
+import type { StripRow } from '../store/comics-store.js';
+import type { ConfigDeps } from './deps.js';
 
 export type StripStatus = 'unread' | 'read' | 'skipped';
 
@@ -23,7 +24,7 @@ export interface HistoryEntry {
  * @example
  * runHistory({ name: 'xkcd', limit: 20 }, { configPath, store });
  */
-export function runHistory(options: { name?: string; limit: number }, deps: { configPath: string; store: ComicsStore }): HistoryEntry[] {
+export function runHistory(options: { name?: string; limit: number }, deps: ConfigDeps): HistoryEntry[] {
   const name = options.name === undefined ? undefined : findComic(loadConfig(deps.configPath), options.name).name;
   return deps.store.history({ ...(name === undefined ? {} : { comic: name }), limit: options.limit }).map(toEntry);
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ComicsError, errorMessage } from '../errors.js';
-import type { HttpClient } from '../http/client.js';
 import { decodeText } from '../text/decode.js';
-import type { ComicsStore } from '../store/comics-store.js';
 import { importComics, readSubscriptions, type ImportResult } from '../subscriptions/import.js';
 import type { SubscriptionFormat } from '../subscriptions/types.js';
+import type { NetworkDeps } from './deps.js';
 
 /**
  * `comics import <file>`: adds the comics of an OPML file, a newsboat urls file
@@ -16,7 +15,7 @@ import type { SubscriptionFormat } from '../subscriptions/types.js';
  */
 export async function runImport(
   options: { file: string; format?: SubscriptionFormat; signal?: AbortSignal; timeoutMs?: number; onFetched?: (done: number, total: number) => void },
-  deps: { configPath: string; store: ComicsStore; http: HttpClient },
+  deps: NetworkDeps,
 ): Promise<{ result: ImportResult; exitCode: number }> {
   let text: string;
   try {

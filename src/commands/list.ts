@@ -1,6 +1,6 @@
 import { loadConfig, resolveComic } from '../config/comics-config.js';
 import { failureClass, type FailureClass } from '../health/failure-class.js';
-import type { ComicsStore } from '../store/comics-store.js';
+import type { ConfigDeps } from './deps.js';
 
 /** One followed comic with its state, as `comics list` shows it. */
 export interface ComicListing {
@@ -33,7 +33,7 @@ export interface ComicListing {
  * @example
  * const comics = runList({ configPath, store });
  */
-export function runList(deps: { configPath: string; store: ComicsStore }): ComicListing[] {
+export function runList(deps: ConfigDeps): ComicListing[] {
   const config = loadConfig(deps.configPath, { missingOk: true });
   const states = new Map(deps.store.summaries().map((summary) => [summary.name, summary]));
   return config.comics.map((entry) => {

@@ -1,6 +1,6 @@
 import { findComic, loadConfig } from '../config/comics-config.js';
 import { ComicsError } from '../errors.js';
-import type { ComicsStore } from '../store/comics-store.js';
+import type { ConfigDeps } from './deps.js';
 
 /**
  * `comics mark-read <name>|--all`: marks unread strips read without opening them.
@@ -9,7 +9,7 @@ import type { ComicsStore } from '../store/comics-store.js';
  * @example
  * runMarkRead({ name: 'xkcd' }, { configPath, store }); // 3
  */
-export function runMarkRead(options: { name?: string; all: boolean }, deps: { configPath: string; store: ComicsStore }): number {
+export function runMarkRead(options: { name?: string; all: boolean }, deps: ConfigDeps): number {
   if (options.all === (options.name !== undefined)) {
     throw new ComicsError('E_USAGE', 'Give either a comic name or --all');
   }

@@ -1,8 +1,7 @@
-import type { Opener } from '../browser/opener.js';
 import { openStrips, type OpenStripsResult } from '../check/open-strips.js';
 import { findComic, loadConfig } from '../config/comics-config.js';
 import { ComicsError } from '../errors.js';
-import type { ComicsStore } from '../store/comics-store.js';
+import type { BrowserDeps, ConfigDeps } from './deps.js';
 
 /**
  * `comics read [<name>]`: opens strips already recorded unread, oldest first,
@@ -13,13 +12,7 @@ import type { ComicsStore } from '../store/comics-store.js';
  */
 export async function runRead(
   options: { name?: string; maxTabs: number; signal?: AbortSignal },
-  deps: {
-    configPath: string;
-    store: ComicsStore;
-    opener: Opener;
-    browser: { ok: true } | { ok: false; reason: string };
-    claimant: string;
-  },
+  deps: ConfigDeps & BrowserDeps,
 ): Promise<OpenStripsResult> {
   const config = loadConfig(deps.configPath);
   const names = options.name === undefined ? config.comics.map((c) => c.name) : [findComic(config, options.name).name];

@@ -1,5 +1,5 @@
 import { findComic, loadConfig, saveConfig } from '../config/comics-config.js';
-import type { ComicsStore } from '../store/comics-store.js';
+import type { ConfigDeps } from './deps.js';
 
 /**
  * `comics remove <name>`: stops following a comic and forgets its state.
@@ -7,7 +7,7 @@ import type { ComicsStore } from '../store/comics-store.js';
  * @example
  * runRemove({ name: 'xkcd' }, { configPath, store }); // { name: 'xkcd', unread: 2 }
  */
-export function runRemove(options: { name: string }, deps: { configPath: string; store: ComicsStore }): { name: string; unread: number } {
+export function runRemove(options: { name: string }, deps: ConfigDeps): { name: string; unread: number } {
   const config = loadConfig(deps.configPath);
   const entry = findComic(config, options.name);
   const unread = deps.store.countUnread([entry.name]);

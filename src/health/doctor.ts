@@ -113,7 +113,7 @@ async function diagnoseFeed(
     const response = await inSlot(comic.source, () =>
       requestFeed(http, comic.source, { validators: null, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
     );
-    fetched = readFeedResponse(response);
+    fetched = await readFeedResponse(response);
   } catch (error) {
     if (isComicsError(error, 'E_ABORTED')) throw error;
     const code = isComicsError(error) ? error.code : null;

@@ -217,7 +217,7 @@ async function fetchComic(
     const response = await inSlot(comic.source, () =>
       requestFeed(http, comic.source, { validators: null, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
     );
-    const read = readFeedResponse(response);
+    const read = await readFeedResponse(response);
     if (read.kind !== 'feed') return { ok: false, error: 'the server answered 304 to an unconditional request' };
     return { ok: true, title: read.feed.title, entries: read.feed.entries.map(withSafety), validators: read.validators };
   } catch (error) {
