@@ -175,13 +175,11 @@ export class ComicsStore {
         this.#sql('INSERT INTO comics (name, feed, baselined_at) VALUES (?, ?, ?)').run(name, fetch.feed, now);
       }
       const ids = baseline ? this.#insertBaseline(name, fetch, now) : this.#insertNew(name, fetch.entries, now);
-      this.db
-        .prepare(
-          `UPDATE comics SET feed = ?, etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
-             last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ?`,
-        )
-        .run(fetch.feed, fetch.validators.etag, fetch.validators.lastModified, now, now, name);
-      const rows = this.#strips(ids);
+      this.#sql(
+        `UPDATE comics SET feed = ?, etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
+           last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ?`,
+      ).run(fetch.feed, fetch.validators.etag, fetch.validators.lastModified, now, now, name);
+      const rows = this.#reported(ids);
       return {
         baselined: baseline,
         added: rows.filter((row) => row.readAt === null),
@@ -194,25 +192,21 @@ export class ComicsStore {
   /** Records a 304: nothing new, validators refreshed. */
   recordNotModified(name: string, feed: string, validators: FetchSuccess['validators']): void {
     const now = this.#now().toISOString();
-    this.db
-      .prepare(
-        `UPDATE comics SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
-           last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ? AND feed = ?`,
-      )
-      .run(validators.etag, validators.lastModified, now, now, name, feed);
+    this.#sql(
+      `UPDATE comics SET etag = ?, last_modified = ?, last_checked = ?, last_success = ?,
+         last_error = NULL, error_code = NULL, failure_streak = 0, failing_since = NULL WHERE name = ? AND feed = ?`,
+    ).run(validators.etag, validators.lastModified, now, now, name, feed);
   }
 
   /** Records a failed check; the comic's strips and validators stay as they were. */
   recordFailure(name: string, feed: string, error: { code: string; message: string }): void {
     const now = this.#now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO comics (name, feed, last_checked, last_error, error_code, failure_streak, failing_since)
-         VALUES (@name, @feed, @now, @message, @code, 1, @now)
-         ON CONFLICT (name) DO UPDATE SET last_checked = @now, last_error = @message, error_code = @code,
-           failure_streak = failure_streak + 1, failing_since = COALESCE(failing_since, @now)`,
-      )
-      .run({ name, feed, now, message: error.message, code: error.code });
+    this.#sql(
+      `INSERT INTO comics (name, feed, last_checked, last_error, error_code, failure_streak, failing_since)
+       VALUES (@name, @feed, @now, @message, @code, 1, @now)
+       ON CONFLICT (name) DO UPDATE SET last_checked = @now, last_error = @message, error_code = @code,
+         failure_streak = failure_streak + 1, failing_since = COALESCE(failing_since, @now)`,
+    ).run({ name, feed, now, message: error.message, code: error.code });
   }
 
   /**
@@ -223,12 +217,10 @@ export class ComicsStore {
   claimUnread(options: { claimant: string; limit: number; comics?: readonly string[] }): StripRow[] {
     const now = this.#now();
     return this.db.transaction((): StripRow[] => {
-      const candidates = this.db
-        .prepare(
-          `SELECT ${STRIP_COLUMNS}, claimed_by AS claimedBy, claimed_at AS claimedAt FROM strips
-           WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`,
-        )
-        .iterate(comicsParam(options.comics)) as IterableIterator<
+      const candidates = this.#sql(
+        `SELECT ${STRIP_COLUMNS}, claimed_by AS claimedBy, claimed_at AS claimedAt FROM strips
+         WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`,
+      ).iterate(comicsParam(options.comics)) as IterableIterator<
         StripRow & { claimedBy: string | null; claimedAt: string | null }
       >;
       const taken: StripRow[] = [];
@@ -247,12 +239,10 @@ export class ComicsStore {
 
   /** Marks one strip read (after it was handed to the browser) and drops its claim. */
   markRead(id: number, via: ReadVia): void {
-    this.db
-      .prepare(
-        `UPDATE strips SET read_at = ?, read_via = ?, claimed_by = NULL, claimed_at = NULL
-         WHERE id = ? AND read_at IS NULL`,
-      )
-      .run(this.#now().toISOString(), via, id);
+    this.#sql(
+      `UPDATE strips SET read_at = ?, read_via = ?, claimed_by = NULL, claimed_at = NULL
+       WHERE id = ? AND read_at IS NULL`,
+    ).run(this.#now().toISOString(), via, id);
   }
 
   /** Gives back what a run claimed but did not open. */
@@ -262,52 +252,44 @@ export class ComicsStore {
 
   /** Marks every unread strip of the given comics (all when undefined) read; returns how many. */
   markAllRead(comics?: readonly string[]): number {
-    return this.db
-      .prepare(
-        `UPDATE strips SET read_at = @now, read_via = 'mark-read', claimed_by = NULL, claimed_at = NULL
-         WHERE read_at IS NULL AND ${IN_COMICS}`,
-      )
-      .run({ now: this.#now().toISOString(), ...comicsParam(comics) }).changes;
+    return this.#sql(
+      `UPDATE strips SET read_at = @now, read_via = 'mark-read', claimed_by = NULL, claimed_at = NULL
+       WHERE read_at IS NULL AND ${IN_COMICS}`,
+    ).run({ now: this.#now().toISOString(), ...comicsParam(comics) }).changes;
   }
 
   /** Unread strips of the given comics (all when undefined). */
   countUnread(comics?: readonly string[]): number {
-    const row = this.db
-      .prepare(`SELECT count(*) AS n FROM strips WHERE read_at IS NULL AND ${IN_COMICS}`)
+    const row = this.#sql(`SELECT count(*) AS n FROM strips WHERE read_at IS NULL AND ${IN_COMICS}`)
       .get(comicsParam(comics)) as { n: number };
     return row.n;
   }
 
   /** Unread strips, oldest first, without claiming them. */
   unread(comics?: readonly string[]): StripRow[] {
-    return this.db
-      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`)
+    return this.#sql(`SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`)
       .all(comicsParam(comics)) as StripRow[];
   }
 
   /** State of every comic the store knows, with unread counts and the last strip read. */
   summaries(): ComicSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${COMIC_COLUMNS},
-           (SELECT count(*) FROM strips s WHERE s.comic = c.name AND s.read_at IS NULL) AS unread,
-           (SELECT json_object('url', s.url, 'title', s.title) FROM strips s
-              WHERE s.comic = c.name AND s.read_at IS NOT NULL AND s.read_via IN ('opened', 'mark-read', 'baseline')
-              ORDER BY s.read_at DESC, ${NEWEST_FIRST} LIMIT 1) AS lastRead
-         FROM comics c ORDER BY name`,
-      )
-      .all() as (ComicState & { unread: number; lastRead: string | null })[];
+    const rows = this.#sql(
+      `SELECT ${COMIC_COLUMNS},
+         (SELECT count(*) FROM strips s WHERE s.comic = c.name AND s.read_at IS NULL) AS unread,
+         (SELECT json_object('url', s.url, 'title', s.title) FROM strips s
+            WHERE s.comic = c.name AND s.read_at IS NOT NULL AND s.read_via IN ('opened', 'mark-read', 'baseline')
+            ORDER BY s.read_at DESC, ${NEWEST_FIRST} LIMIT 1) AS lastRead
+       FROM comics c ORDER BY name`,
+    ).all() as (ComicState & { unread: number; lastRead: string | null })[];
     return rows.map((row) => ({ ...row, lastRead: row.lastRead === null ? null : JSON.parse(row.lastRead) }));
   }
 
   /** Strips newest first, for `comics history`. */
   history(options: { comic?: string; limit: number }): StripRow[] {
-    return this.db
-      .prepare(
-        `SELECT ${STRIP_COLUMNS} FROM strips WHERE (@comic IS NULL OR comic = @comic)
-         ORDER BY ${NEWEST_FIRST} LIMIT @limit`,
-      )
-      .all({ comic: options.comic ?? null, limit: options.limit }) as StripRow[];
+    return this.#sql(
+      `SELECT ${STRIP_COLUMNS} FROM strips WHERE (@comic IS NULL OR comic = @comic)
+       ORDER BY ${NEWEST_FIRST} LIMIT @limit`,
+    ).all({ comic: options.comic ?? null, limit: options.limit }) as StripRow[];
   }
 
   /**
@@ -317,9 +299,9 @@ export class ComicsStore {
    */
   knowsAny(name: string, ids: { keys: readonly string[]; urls: readonly string[] }): { recorded: boolean; seen: boolean } {
     const row = this.#sql(
-      `SELECT EXISTS (SELECT 1 FROM strips WHERE comic = @name) AS recorded,
-         EXISTS (SELECT 1 FROM strips WHERE comic = @name AND key IN (SELECT value FROM json_each(@keys))) OR
-         EXISTS (SELECT 1 FROM strips WHERE comic = @name AND url IN (SELECT value FROM json_each(@urls))) AS seen`,
+    `SELECT EXISTS (SELECT 1 FROM strips WHERE comic = @name) AS recorded,
+       EXISTS (SELECT 1 FROM strips WHERE comic = @name AND key IN (SELECT value FROM json_each(@keys))) OR
+       EXISTS (SELECT 1 FROM strips WHERE comic = @name AND url IN (SELECT value FROM json_each(@urls))) AS seen`,
     ).get({ name, keys: JSON.stringify(ids.keys), urls: JSON.stringify(ids.urls) }) as { recorded: number; seen: number };
     return { recorded: row.recorded === 1, seen: row.seen === 1 };
   }
@@ -348,8 +330,7 @@ export class ComicsStore {
   snapshot(name: string): ComicSnapshot | null {
     const state = this.getComic(name);
     if (state === null) return null;
-    const strips = this.db
-      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE comic = ? ORDER BY ${OLDEST_FIRST}`)
+    const strips = this.#sql(`SELECT ${STRIP_COLUMNS} FROM strips WHERE comic = ? ORDER BY ${OLDEST_FIRST}`)
       .all(name)
       .map((row) => {
         const { id: _id, comic: _comic, ...strip } = row as StripRow;
@@ -367,18 +348,16 @@ export class ComicsStore {
     const { state, strips } = snapshot;
     this.db.transaction(() => {
       this.#sql('DELETE FROM comics WHERE name = ?').run(name);
-      this.db
-        .prepare(
-          `INSERT INTO comics (name, feed, etag, last_modified, baselined_at, last_checked, last_success, last_error,
-             error_code, failure_streak, failing_since)
-           VALUES (@name, @feed, @etag, @lastModified, @baselinedAt, @lastChecked, @lastSuccess, @lastError,
-             @errorCode, @failureStreak, @failingSince)`,
-        )
-        .run({ name, ...state });
+      this.#sql(
+        `INSERT INTO comics (name, feed, etag, last_modified, baselined_at, last_checked, last_success, last_error,
+           error_code, failure_streak, failing_since)
+         VALUES (@name, @feed, @etag, @lastModified, @baselinedAt, @lastChecked, @lastSuccess, @lastError,
+           @errorCode, @failureStreak, @failingSince)`,
+      ).run({ name, ...state });
       const insert = this.#sql(
-        `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
-         VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
-         ON CONFLICT (comic, key) DO NOTHING`,
+      `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
+       VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
+       ON CONFLICT (comic, key) DO NOTHING`,
       );
       for (const strip of strips) insert.run({ comic: name, ...strip });
     }).immediate();
@@ -433,9 +412,9 @@ export class ComicsStore {
     only?: Set<number>,
   ): number[] {
     const insert = this.#sql(
-      `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
-       VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @now, @readAt, @readVia, @skipped)
-       ON CONFLICT (comic, key) DO NOTHING`,
+    `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
+     VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @now, @readAt, @readVia, @skipped)
+     ON CONFLICT (comic, key) DO NOTHING`,
     );
     const ids: number[] = [];
     entries.forEach((entry, position) => {
@@ -460,11 +439,13 @@ export class ComicsStore {
     return ids;
   }
 
-  #strips(ids: number[]): StripRow[] {
+  /** Of the strips just inserted, the unread and the skipped ones (what a check reports), oldest first. */
+  #reported(ids: number[]): StripRow[] {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare(`SELECT ${STRIP_COLUMNS} FROM strips WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ${OLDEST_FIRST}`)
-      .all(JSON.stringify(ids)) as StripRow[];
+    return this.#sql(
+    `SELECT ${STRIP_COLUMNS} FROM strips WHERE id IN (SELECT value FROM json_each(?))
+       AND (read_at IS NULL OR read_via = 'skipped') ORDER BY ${OLDEST_FIRST}`,
+    ).all(JSON.stringify(ids)) as StripRow[];
   }
 }
 
