@@ -266,8 +266,8 @@ async function fetchFeedComic(
   const response: HttpResponse = await deps.inSlot(comic.source, () =>
     requestFeed(deps.http, comic.source, {
       validators: deps.validators,
-      ...(deps.options.signal ? { signal: deps.options.signal } : {}),
-      ...(deps.options.timeoutMs ? { timeoutMs: deps.options.timeoutMs } : {}),
+      signal: deps.options.signal,
+      timeoutMs: deps.options.timeoutMs,
     }),
   );
   const fetched: FeedFetch = await readFeedResponse(response, deps.parser);

@@ -23,14 +23,7 @@ export async function requestFeed(
   url: string,
   options: { validators: Validators | null; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<HttpResponse> {
-  return expectOk(
-    await http.get(url, {
-      accept: FEED_ACCEPT,
-      validators: options.validators,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    }),
-  );
+  return expectOk(await http.get(url, { ...options, accept: FEED_ACCEPT }));
 }
 
 /** Parses what {@link requestFeed} got, with `parser` (inline by default); throws E_NOT_A_FEED / E_FEED_PARSE. */

@@ -52,7 +52,7 @@ export async function runAdd(
   }
   // Read the config first: a broken config must stop us before any network work.
   const config = loadConfig(deps.configPath, { missingOk: true });
-  const found = await searchFeed(deps.http, url, options.signal ? { signal: options.signal } : {});
+  const found = await searchFeed(deps.http, url, { signal: options.signal });
   if ('error' in found) return addPage(found, config, options, deps);
   return addFeed(found, config, options, deps);
 }

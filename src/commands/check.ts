@@ -47,7 +47,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     perHost: options.perHost,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxWalk === undefined ? {} : { maxWalk: options.maxWalk }),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
     ...(options.onChecked ? { onResult: options.onChecked } : {}),
   });
   const names = comics.map((comic) => comic.name);
@@ -66,7 +66,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
       maxTabs: options.maxTabs,
       comics: names,
       claimant: deps.claimant,
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
       onOpened: (strip) => options.onOpened?.(strip, opened.length + 1, total),
     });
     opened = result.opened;

@@ -24,6 +24,6 @@ export async function runRead(
     maxTabs: options.maxTabs,
     comics: names,
     claimant: deps.claimant,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
 }

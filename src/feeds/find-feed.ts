@@ -56,9 +56,9 @@ export async function findFeed(http: HttpClient, url: string, options: { signal?
  * if ('error' in found) readStripPage(parsePage(found.html), found.finalUrl);
  */
 export async function searchFeed(http: HttpClient, url: string, options: { signal?: AbortSignal } = {}): Promise<FoundFeed | PageWithoutFeed> {
-  const signal = options.signal ? { signal: options.signal } : {};
+  const { signal } = options;
   const response = expectOk(
-    await http.get(url, { accept: `${FEED_ACCEPT.replace(', */*;q=0.5', '')}, text/html;q=0.8, */*;q=0.5`, ...signal }),
+    await http.get(url, { accept: `${FEED_ACCEPT.replace(', */*;q=0.5', '')}, text/html;q=0.8, */*;q=0.5`, signal }),
   );
   try {
     const feed = parseFeed(response.body, { url: response.finalUrl, contentType: response.contentType });
@@ -71,7 +71,7 @@ export async function searchFeed(http: HttpClient, url: string, options: { signa
   const failures: string[] = [];
   const announced = rankFeedLinks(findFeedLinks(html, response.finalUrl));
   for (const link of announced) {
-    const found = await tryFeed(http, link.url, { ...signal, maxTries: 2 });
+    const found = await tryFeed(http, link.url, { signal, maxTries: 2 });
     if ('feed' in found) return { ...found, via: 'link', page };
     failures.push(`${link.url}: ${found.error}`);
   }
@@ -80,7 +80,7 @@ export async function searchFeed(http: HttpClient, url: string, options: { signa
   const guesses = guessUrls(response.finalUrl).filter((guess) => !announcedUrls.has(guess));
   const pool = new HostPool({ concurrency: 2, perHost: 2 });
   const answers = await Promise.all(
-    guesses.map((guess) => pool.run('guess', () => tryFeed(http, guess, { ...signal, maxTries: 1 }))),
+    guesses.map((guess) => pool.run('guess', () => tryFeed(http, guess, { signal, maxTries: 1 }))),
   );
   const found = answers.find((answer) => 'feed' in answer);
   if (found && 'feed' in found) return { ...found, via: 'guess', page };

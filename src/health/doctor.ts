@@ -111,7 +111,7 @@ async function diagnoseFeed(
   let fetched;
   try {
     const response = await inSlot(comic.source, () =>
-      requestFeed(http, comic.source, { validators: null, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+      requestFeed(http, comic.source, { validators: null, signal: options.signal, timeoutMs: options.timeoutMs }),
     );
     fetched = await readFeedResponse(response);
   } catch (error) {
@@ -144,7 +144,7 @@ async function feedAdvice(comic: Comic, http: HttpClient, error: unknown, option
     // The feed moved: look for the one the site announces now.
     const site = comic.url ?? new URL(comic.source).origin;
     try {
-      const found = await searchFeed(http, site, options.signal ? { signal: options.signal } : {});
+      const found = await searchFeed(http, site, { signal: options.signal });
       if (!('error' in found) && found.url !== comic.source) return `the site now announces its feed at ${found.url}: set "feed" to it`;
     } catch (searchError) {
       if (isComicsError(searchError, 'E_ABORTED')) throw searchError;

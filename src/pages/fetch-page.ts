@@ -27,14 +27,7 @@ export async function requestPage(
   url: string,
   options: { validators: Validators | null; signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
 ): Promise<HttpResponse> {
-  return expectOk(
-    await http.get(url, {
-      accept: PAGE_ACCEPT,
-      validators: options.validators,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    }),
-  );
+  return expectOk(await http.get(url, { ...options, accept: PAGE_ACCEPT }));
 }
 
 /** The page's text, decoded as a browser would (BOM, Content-Type, `<meta charset>`); null for a 304. */

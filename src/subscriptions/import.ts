@@ -215,7 +215,7 @@ async function fetchComic(
       return { ok: true, title: walk.first?.siteName ?? null, entries: walk.strips.map(withSafety), validators: walk.validators };
     }
     const response = await inSlot(comic.source, () =>
-      requestFeed(http, comic.source, { validators: null, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+      requestFeed(http, comic.source, { validators: null, signal: options.signal, timeoutMs: options.timeoutMs }),
     );
     const read = await readFeedResponse(response);
     if (read.kind !== 'feed') return { ok: false, error: 'the server answered 304 to an unconditional request' };
