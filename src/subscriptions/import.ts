@@ -3,10 +3,11 @@ import { withSafety } from '../check/check-comics.js';
 import { HostPool } from '../concurrency/host-pool.js';
 import { loadConfig, nameFromTitle, resolveComic, saveConfig, validateConfig, type ComicEntry } from '../config/comics-config.js';
 import { ComicsError, errorMessage, isComicsError } from '../errors.js';
+import type { NetworkDeps } from '../commands/deps.js';
 import type { HttpClient, Validators } from '../http/client.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, identity, walkPages } from '../pages/page-walk.js';
-import type { ComicsStore, StripInput } from '../store/comics-store.js';
+import type { StripInput } from '../store/comics-store.js';
 import { readExport } from './export-json.js';
 import { readNewsboatUrls } from './newsboat.js';
 import { readOpml } from './opml.js';
@@ -91,7 +92,7 @@ type Fetched = { ok: true; title: string | null; entries: StripInput[]; validato
  */
 export async function importComics(
   list: ParsedList,
-  deps: { configPath: string; store: ComicsStore; http: HttpClient },
+  deps: NetworkDeps,
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined; onFetched?: (done: number, total: number) => void } = {},
 ): Promise<ImportResult> {
   const config = loadConfig(deps.configPath, { missingOk: true });
