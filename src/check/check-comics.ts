@@ -7,7 +7,7 @@ import { inlineFeedParser, type FeedParser } from '../feeds/parser.js';
 import { failureClass, type FailureClass } from '../health/failure-class.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, knownStrips, walkPages, type PageFetcher } from '../pages/page-walk.js';
-import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
+import type { ComicState, ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
 import { catchUp } from './catch-up.js';
 import { readFeedResponse, requestFeed, type FeedFetch } from './feed-source.js';
 
@@ -78,9 +78,11 @@ export async function checkComics(comics: readonly Comic[], deps: CheckDeps, opt
   // load the parser while the first requests are on the wire instead of when the first
   // answer arrives and every other answer waits behind it. A check that will likely get
   // only 304s does not load it at all.
+  // Each comic's state is read once, here: both this decision and its check use it.
+  const states = new Map(comics.map((comic) => [comic.name, deps.store.getComic(comic.name)]));
   const likelyParse = comics.some((comic) => {
     if (comic.mode !== 'feed') return false;
-    const state = deps.store.getComic(comic.name);
+    const state = states.get(comic.name) ?? null;
     return state === null || state.baselinedAt === null || state.feed !== comic.source || (!state.etag && !state.lastModified);
   });
   const parser = deps.parser ?? inlineFeedParser;
@@ -91,7 +93,7 @@ export async function checkComics(comics: readonly Comic[], deps: CheckDeps, opt
   try {
     return await Promise.all(
       comics.map(async (comic) => {
-        const result = await checkOne(comic, { ...deps, parser }, options, inSlot, write);
+        const result = await checkOne(comic, states.get(comic.name) ?? null, { ...deps, parser }, options, inSlot, write);
         options.onResult?.(result, ++done, comics.length);
         return result;
       }),
@@ -135,6 +137,7 @@ function batchedWrites(store: ComicsStore): Write {
 /** Checks one comic; only requests run `inSlot`, so reading never holds a connection slot. */
 async function checkOne(
   comic: Comic,
+  state: ComicState | null,
   deps: Required<CheckDeps>,
   options: CheckOptions,
   inSlot: InSlot,
@@ -158,7 +161,6 @@ async function checkOne(
   if (options.signal?.aborted) {
     return { ...base, status: 'error', error: 'Interrupted before it was checked', errorCode: 'E_ABORTED' };
   }
-  const state = store.getComic(comic.name);
   const known = state !== null && state.baselinedAt !== null && state.feed === comic.source;
   const validators: Validators | null = known ? { etag: state.etag, lastModified: state.lastModified } : null;
   const maxWalk = options.maxWalk ?? comic.maxWalk ?? DEFAULT_MAX_WALK;
