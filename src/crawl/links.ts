@@ -1,7 +1,7 @@
 import { decodeHTMLAttribute } from 'entities';
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { isFeedType } from '../feeds/discover.js';
-import { normaliseUrl } from './url.js';
+import { normaliseUrl, originOf } from './url.js';
 
 /** A feed advertised by a page with `<link rel="alternate" type="...">`. */
 export interface FeedLink {
@@ -59,7 +59,7 @@ export function extractLinks(html: string, pageUrl: string): PageLinks {
   // Entities are decoded only in the few attribute values kept (see onattribend): with
   // decoding on, the tokenizer walks every character of the text looking for '&' instead of
   // jumping to the next '<', which made it 2.5× slower on a typical 15 KB page (measured).
-  const tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: false }, found);
+  const tokenizer = new LinkTokenizer({ xmlMode: false, decodeEntities: false }, found);
   tokenizer.write(html);
   tokenizer.end();
 
@@ -85,11 +85,65 @@ function resolve(raw: string, base: string, seen: Set<string>): string | null {
   const href = raw.trim();
   // Same-page fragments and empty hrefs point back at the page itself.
   if (href === '' || href.charCodeAt(0) === 35 /* # */) return null;
-  const url = normaliseUrl(href, base);
+  const url = joinPlainPath(href, base) ?? normaliseUrl(href, base);
   if (url === null || seen.has(url)) return null;
   seen.add(url);
   return url;
 }
+
+/** A root-relative path (and query) made only of characters the URL parser leaves as they are. */
+const PLAIN_PATH = /^\/(?![/.])[\w\-.~!$&()*+,;=:@/]*(?:\?[\w\-.~!$&()*+,;=:@/?]*)?(?:#.*)?$/s;
+/** A `.` or `..` path segment, which the parser would resolve away. */
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
+
+/**
+ * `normaliseUrl(href, base)` without the URL parser, for the common link shape
+ * `/path/page.html?query` whose result is the base's origin followed by `href`
+ * minus its fragment (and a trailing `?`): the parser would change nothing in it.
+ * Returns null for any other href (and for a base with credentials), which then
+ * takes the parser's way. Measured: 40% of link extraction on a typical page.
+ *
+ * @example
+ * joinPlainPath('/p/2.html#top', 'https://x.test/p/1.html') // 'https://x.test/p/2.html'
+ * joinPlainPath('../b', 'https://x.test/a/') // null
+ */
+export function joinPlainPath(href: string, base: string): string | null {
+  if (!PLAIN_PATH.test(href) || DOT_SEGMENT.test(href)) return null;
+  const origin = originOf(base);
+  if (!base.startsWith(origin)) return null; // credentials, which the parser would keep
+  const hash = href.indexOf('#');
+  let text = origin + (hash < 0 ? href : href.slice(0, hash));
+  if (text.endsWith('?')) text = text.slice(0, -1);
+  return text;
+}
+
+/** The internals of htmlparser2's Tokenizer that {@link LinkTokenizer} replaces one method over. */
+interface TokenizerInternals {
+  buffer: string;
+  index: number;
+  offset: number;
+}
+
+/**
+ * htmlparser2's tokenizer with its search for the next `<` (in text, comments and
+ * raw-text elements) done by `String#indexOf` instead of a loop over `charCodeAt`:
+ * same positions, measured 2× faster link extraction on a 15 KB page. The method
+ * is internal to htmlparser2 10; test/crawl/links.test.ts checks that the override
+ * still takes effect and that the tokens are the stock tokenizer's.
+ */
+export class LinkTokenizer extends Tokenizer {}
+Object.defineProperty(LinkTokenizer.prototype, 'fastForwardTo', {
+  value: function fastForwardTo(this: TokenizerInternals, c: number): boolean {
+    const found = this.buffer.indexOf(String.fromCharCode(c), this.index + 1 - this.offset);
+    if (found >= 0) {
+      this.index = found + this.offset;
+      return true;
+    }
+    // Where the stock method leaves it: the last character, since parse() increments after.
+    this.index = this.buffer.length + this.offset - 1;
+    return false;
+  },
+});
 
 /** Tokenizer callbacks that keep only what link extraction needs. */
 class Collector implements TokenizerCallbacks {

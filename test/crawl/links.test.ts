@@ -1,5 +1,7 @@
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { extractLinks, refreshTarget } from '../../src/crawl/links.js';
+import { extractLinks, joinPlainPath, LinkTokenizer, refreshTarget } from '../../src/crawl/links.js';
+import { normaliseUrl } from '../../src/crawl/url.js';
 
 const PAGE = 'https://example.com/comic/1/';
 
@@ -54,5 +56,89 @@ describe('extractLinks', () => {
     expect(refreshTarget('0; url=/next')).toBe('/next');
     expect(refreshTarget('3;URL="https://x.test/"')).toBe('https://x.test/');
     expect(refreshTarget('10')).toBeNull();
+  });
+});
+
+describe('LinkTokenizer', () => {
+  /** Every callback the tokenizer makes, with its arguments. */
+  function tokens(Kind: typeof Tokenizer, html: string): unknown[][] {
+    const calls: unknown[][] = [];
+    const callbacks = new Proxy({} as TokenizerCallbacks, {
+      get: (_, name) => (...args: unknown[]) => calls.push([name, ...args]),
+    });
+    const tokenizer = new Kind({ xmlMode: false, decodeEntities: false }, callbacks);
+    tokenizer.write(html);
+    tokenizer.end();
+    return calls;
+  }
+
+  it('overrides a method the stock tokenizer really has', () => {
+    // If htmlparser2 renames it, the override would silently do nothing: fail here instead.
+    expect(Object.hasOwn(Tokenizer.prototype, 'fastForwardTo')).toBe(true);
+    expect(Object.hasOwn(LinkTokenizer.prototype, 'fastForwardTo')).toBe(true);
+  });
+
+  it('makes exactly the stock tokenizer\'s callbacks', () => {
+    const pages = [
+      '<!doctype html><html><head><title>a < b <a href="/t"></title><style>p{}</style></head><body>text &amp; more <a href="/x">x</a></body></html>',
+      '<script>if (a < b) document.write("<a href=/no>")</script><a href=/yes>y</a><!-- <a href=/c> --><![CDATA[ <a> ]]>',
+      '<textarea><a href=/no></textarea><xmp><a></xmp><p>tail without a tag',
+      'no tags at all',
+      '<<<a href="/z"',
+      '<!-- unterminated comment <a href=/x>',
+      '<script>unterminated <a href=/x>',
+      '<a href="/1">1</a>'.repeat(50) + 'x'.repeat(5000) + '<a href="/2">',
+    ];
+    for (const html of pages) expect(tokens(LinkTokenizer, html)).toEqual(tokens(Tokenizer, html));
+  });
+});
+
+describe('joinPlainPath', () => {
+  const bases = ['https://example.com/comic/1/', 'http://127.0.0.1:8080/p/0.html', 'https://x.test/a?q=1'];
+  const hrefs = [
+    '/', '/p/2.html', '/p/2.html#top', '/a?b=1&c=2', '/a?', '/a?b?', '/a?b=/c', '/a/./b', '/a/../b', '/.', '/..', '/./a',
+    '/a/.', '/a/..', '/a/..?x', '/.hidden', '/a/.b', '//other.test/x', '/a b', '/a%20b', '/a%2e%2e/b', "/a?b='c'", '/a\\b',
+    '/ä', '/a"b', '/a<b>', '/a`b', '/a{b}', '/a|b', '/a^b', '/a[b]', '/a#b#c', '/#', '/?#', 'relative', '?q', '#f', 'https://x.test/',
+    '/a:b@c', "/a!$&'()*+,;=", '/~user/-_.', '/a\tb', '/a\nb',
+  ];
+
+  it('agrees with the URL parser wherever it answers', () => {
+    let answered = 0;
+    for (const base of bases) {
+      for (const href of hrefs) {
+        const fast = joinPlainPath(href, base);
+        if (fast === null) continue;
+        answered++;
+        expect([href, base, fast]).toEqual([href, base, normaliseUrl(href, base)]);
+      }
+    }
+    expect(answered).toBeGreaterThan(30);
+  });
+
+  it('agrees with the URL parser on random paths', () => {
+    const alphabet = 'ab/.?#%=&;:@~-_!$()*+,\'" <>`{}|^[]\\\tä';
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    let answered = 0;
+    for (let i = 0; i < 5000; i++) {
+      let href = '/';
+      const length = random(12);
+      for (let k = 0; k < length; k++) href += alphabet[random(alphabet.length)];
+      const fast = joinPlainPath(href, bases[0]!);
+      if (fast === null) continue;
+      answered++;
+      expect([href, fast]).toEqual([href, normaliseUrl(href, bases[0])]);
+    }
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it('leaves anything else to the parser', () => {
+    expect(joinPlainPath('../b', 'https://x.test/a/')).toBeNull();
+    expect(joinPlainPath('/a/../b', 'https://x.test/')).toBeNull();
+    expect(joinPlainPath('/a', 'https://user:pw@x.test/')).toBeNull();
+    expect(joinPlainPath('/a%20b', 'https://x.test/')).toBeNull();
   });
 });
