@@ -72,7 +72,10 @@ export function crawlReport(store: CrawlStore, summary: CrawlSummary, warnings: 
       site: siteName(row.site),
     });
   }
-  for (const link of broken) link.referrers = store.referrers(summary.run, link.url);
+  if (broken.length > 0) {
+    const referrers = store.brokenReferrers(summary.run);
+    for (const link of broken) link.referrers = referrers.get(link.url) ?? [];
+  }
   const feedRows = store.feeds(summary.run);
   const seconds = summary.elapsedMs / 1000;
   return {

@@ -153,9 +153,9 @@ export class CrawlStore {
     this.#finalUrl = db.prepare(
       'UPDATE crawl_pages SET final_url = ? WHERE id = ? AND final_url IS NULL RETURNING from_id, via',
     );
-    this.#insertLink = db.prepare('INSERT OR IGNORE INTO crawl_links (run, to_id, from_id) VALUES (?, ?, ?)');
+    this.#insertLink = db.prepare('INSERT OR IGNORE INTO crawl_links (run, from_id, to_id) VALUES (?, ?, ?)');
     this.#insertLinks = db.prepare(
-      `INSERT OR IGNORE INTO crawl_links (run, to_id, from_id) VALUES ${Array(LINK_CHUNK).fill('(?, ?, ?)').join(', ')}`,
+      `INSERT OR IGNORE INTO crawl_links (run, from_id, to_id) VALUES ${Array(LINK_CHUNK).fill('(?, ?, ?)').join(', ')}`,
     );
     this.#insertFeed = db.prepare(
       'INSERT OR IGNORE INTO crawl_feeds (run, url, site, type, title, from_id) VALUES (?, ?, ?, ?, ?, ?)',
@@ -269,23 +269,25 @@ export class CrawlStore {
 
   /** Records links from a page to URLs of the run, by id (each edge once). */
   addLinks(run: number, fromId: number, toIds: readonly number[]): void {
+    // In key order, so the page's rows go into the table's B-tree side by side.
+    const targets = [...toIds].sort((a, b) => a - b);
     this.#guard(() => {
       this.#begin();
       // Multi-row statements: one call into SQLite per LINK_CHUNK links.
       let i = 0;
-      if (toIds.length >= LINK_CHUNK) {
+      if (targets.length >= LINK_CHUNK) {
         const values: number[] = new Array<number>(LINK_CHUNK * 3);
-        for (; i + LINK_CHUNK <= toIds.length; i += LINK_CHUNK) {
+        for (; i + LINK_CHUNK <= targets.length; i += LINK_CHUNK) {
           for (let k = 0; k < LINK_CHUNK; k++) {
             values[k * 3] = run;
-            values[k * 3 + 1] = toIds[i + k]!;
-            values[k * 3 + 2] = fromId;
+            values[k * 3 + 1] = fromId;
+            values[k * 3 + 2] = targets[i + k]!;
           }
           this.#insertLinks.run(values);
         }
       }
-      for (; i < toIds.length; i++) this.#insertLink.run(run, toIds[i], fromId);
-      this.#pendingRows += toIds.length;
+      for (; i < targets.length; i++) this.#insertLink.run(run, fromId, targets[i]);
+      this.#pendingRows += targets.length;
     });
   }
 
@@ -380,16 +382,28 @@ export class CrawlStore {
       .iterate(run) as IterableIterator<BrokenUrl>;
   }
 
-  /** Every page of the run that links to `url`. */
-  referrers(run: number, url: string, limit = 20): string[] {
-    return (
-      this.#db
-        .prepare(
-          `SELECT p.url FROM crawl_pages t JOIN crawl_links l ON l.run = t.run AND l.to_id = t.id
-           JOIN crawl_pages p ON p.id = l.from_id WHERE t.run = ? AND t.url = ? ORDER BY p.id LIMIT ?`,
-        )
-        .all(run, url, limit) as { url: string }[]
-    ).map((row) => row.url);
+  /**
+   * The pages that link to each failed URL of the run (see {@link broken}), at most
+   * `limit` per URL, first found first, keyed by the failed URL. One pass over the
+   * run's links: they are keyed by the linking page, so there is no index by target.
+   */
+  brokenReferrers(run: number, limit = 20): Map<string, string[]> {
+    // CROSS JOIN keeps the links as the outer loop: each target is then one rowid lookup.
+    const rows = this.#db
+      .prepare(
+        `SELECT t.url AS target, p.url AS referrer FROM crawl_links l
+         CROSS JOIN crawl_pages t ON t.id = l.to_id
+         CROSS JOIN crawl_pages p ON p.id = l.from_id
+         WHERE l.run = ? AND ${failed('t')} ORDER BY l.to_id, l.from_id`,
+      )
+      .iterate(run) as IterableIterator<{ target: string; referrer: string }>;
+    const referrers = new Map<string, string[]>();
+    for (const { target, referrer } of rows) {
+      const list = referrers.get(target);
+      if (list === undefined) referrers.set(target, [referrer]);
+      else if (list.length < limit) list.push(referrer);
+    }
+    return referrers;
   }
 
   *redirects(run: number): IterableIterator<RedirectRow> {

@@ -48,6 +48,23 @@ describe('openDatabase', () => {
     expect(() => openDatabase(file)).toThrow(/newer than this program knows/);
   });
 
+  it('keeps the crawl links of a version 3 database when it re-keys them (migration 4)', () => {
+    const file = join(dir, 'v3.db');
+    openDatabase(file, MIGRATIONS.slice(0, 3)).close();
+    const raw = new Database(file);
+    raw.exec(`INSERT INTO crawl_runs (id, started_at, updated_at, status, seeds, options) VALUES (1, 'x', 'x', 'finished', '[]', '{}');
+      INSERT INTO crawl_links (run, to_id, from_id) VALUES (1, 5, 2), (1, 3, 2), (1, 5, 4);`);
+    raw.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT run, from_id, to_id FROM crawl_links').raw().all()).toEqual([
+      [1, 2, 3],
+      [1, 2, 5],
+      [1, 4, 5],
+    ]);
+    db.close();
+  });
+
   it('reports an unopenable path with the file name', () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, 'not a folder');
