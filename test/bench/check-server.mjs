@@ -43,7 +43,8 @@ for (let h = 1; h <= Number(values.hosts); h++) {
         entry = { body, etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"` };
         cache.set(key, entry);
       }
-      if (req.headers['if-none-match'] === entry.etag) {
+      const match = req.headers['if-none-match'];
+      if (match === entry.etag || match === '*') {
         res.writeHead(304, { etag: entry.etag }).end();
         return;
       }
