@@ -1,6 +1,7 @@
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { extractLinks, joinPlainPath, LinkTokenizer, refreshTarget } from '../../src/crawl/links.js';
+import { extractLinks, joinPlainPath, LinkTokenizer, loadTokenizer, refreshTarget } from '../../src/crawl/links.js';
 import { normaliseUrl } from '../../src/crawl/url.js';
 
 const PAGE = 'https://example.com/comic/1/';
@@ -71,6 +72,11 @@ describe('LinkTokenizer', () => {
     tokenizer.end();
     return calls;
   }
+
+  it('is built on htmlparser2\'s own Tokenizer class, loaded without the package entry', () => {
+    expect(loadTokenizer()).toBe(createRequire(import.meta.url)('htmlparser2').Tokenizer);
+    expect(Object.getPrototypeOf(LinkTokenizer)).toBe(loadTokenizer());
+  });
 
   it('overrides a method the stock tokenizer really has', () => {
     // If htmlparser2 renames it, the override would silently do nothing: fail here instead.
