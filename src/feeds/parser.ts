@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ComicsError, type ErrorCode } from '../errors.js';
-import { parseFeed, preloadFeedParser, type ParseFeedOptions, type ParsedFeed } from './parse.js';
+import type { ParseFeedOptions, ParsedFeed } from './parse.js';
 
 /**
  * Parses fetched feed bodies, inline or on another thread; `check` takes one as a
@@ -14,6 +14,14 @@ export interface FeedParser {
   close(): Promise<void>;
 }
 
+let parsing: Promise<typeof import('./parse.js')> | null = null;
+
+/** The parsing modules, loaded on first use: a process that parses on a thread never loads them itself. */
+function loadParsing(): Promise<typeof import('./parse.js')> {
+  parsing ??= import('./parse.js');
+  return parsing;
+}
+
 /**
  * Parses on the calling thread.
  *
@@ -21,8 +29,9 @@ export interface FeedParser {
  * const feed = await inlineFeedParser.parse(body, { url });
  */
 export const inlineFeedParser: FeedParser = {
-  parse: async (body, options) => parseFeed(body, options),
-  preload: preloadFeedParser,
+  parse: async (body, options) => (await loadParsing()).parseFeed(body, options),
+  // A failure to load shows up, with its message, in the parse that needs the module.
+  preload: () => void loadParsing().then((parsing) => parsing.preloadFeedParser(), () => {}),
   close: async () => {},
 };
 
