@@ -40,10 +40,10 @@ async function startSite({ pages, latency, host }) {
 async function crawlOnce(origin, flags) {
   const dir = mkdtempSync(join(tmpdir(), 'comics-bench-'));
   const rusageFile = join(dir, 'rusage.json');
-  const args = [join(root, 'test/bench/crawl-rusage.mjs'), join(root, 'dist/cli/main.js'), '--db', join(dir, 'bench.db'), 'crawl', `${origin}/p/0.html`, '--json', ...flags];
+  const args = [join(root, 'test/bench/rusage.mjs'), join(root, 'dist/cli/main.js'), '--db', join(dir, 'bench.db'), 'crawl', `${origin}/p/0.html`, '--json', ...flags];
   const started = performance.now();
   const { code, stdout } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, CRAWL_RUSAGE_FILE: rusageFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, RUSAGE_FILE: rusageFile }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.once('error', reject);
