@@ -98,7 +98,8 @@ export function extractLinks(html: string, pageUrl: string): PageLinks {
   const feeds: FeedLink[] = [];
   const seenFeeds = new Set<string>();
   for (const feed of found.feeds) {
-    const url = normaliseUrl(feed.href.trim(), base);
+    const href = feed.href.trim();
+    const url = joinPlainPath(href, base) ?? normaliseUrl(href, base);
     if (url === null || seenFeeds.has(url)) continue;
     seenFeeds.add(url);
     feeds.push({ url, type: feed.type, title: feed.title });
