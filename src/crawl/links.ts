@@ -89,17 +89,17 @@ export function extractLinks(html: string, pageUrl: string): PageLinks {
   tokenizer.end();
 
   const base = (found.base !== null ? normaliseUrl(found.base, pageUrl) : null) ?? pageUrl;
+  const resolveHref = hrefResolver(base);
   const links: string[] = [];
   const seen = new Set<string>();
   for (const raw of found.hrefs) {
-    const url = resolve(raw, base, seen);
+    const url = resolve(raw, resolveHref, seen);
     if (url !== null) links.push(url);
   }
   const feeds: FeedLink[] = [];
   const seenFeeds = new Set<string>();
   for (const feed of found.feeds) {
-    const href = feed.href.trim();
-    const url = joinPlainPath(href, base) ?? normaliseUrl(href, base);
+    const url = resolveHref(feed.href.trim());
     if (url === null || seenFeeds.has(url)) continue;
     seenFeeds.add(url);
     feeds.push({ url, type: feed.type, title: feed.title });
@@ -107,11 +107,11 @@ export function extractLinks(html: string, pageUrl: string): PageLinks {
   return { links, feeds };
 }
 
-function resolve(raw: string, base: string, seen: Set<string>): string | null {
+function resolve(raw: string, resolveHref: (href: string) => string | null, seen: Set<string>): string | null {
   const href = raw.trim();
   // Same-page fragments and empty hrefs point back at the page itself.
   if (href === '' || href.charCodeAt(0) === 35 /* # */) return null;
-  const url = joinPlainPath(href, base) ?? normaliseUrl(href, base);
+  const url = resolveHref(href);
   if (url === null || seen.has(url)) return null;
   seen.add(url);
   return url;
@@ -123,21 +123,34 @@ const PLAIN_PATH = /^\/(?![/.])[\w\-.~!$&()*+,;=:@/]*(?:\?[\w\-.~!$&()*+,;=:@/?]
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 
 /**
- * `normaliseUrl(href, base)` without the URL parser, for the common link shape
- * `/path/page.html?query` whose result is the base's origin followed by `href`
- * minus its fragment (and a trailing `?`): the parser would change nothing in it.
- * Returns null for any other href (and for a base with credentials), which then
- * takes the parser's way. Measured: 0.4 µs a link against the parser's 1.0 µs, on
- * pages with 20 links each.
+ * `normaliseUrl(href, base)` for the links of one page, whose normalised URL (or
+ * `<base>`) is `base`. Links of the common shape `/path/page.html?query` are joined
+ * to the base's origin without the URL parser (see {@link joinPlainPath}).
  *
  * @example
- * joinPlainPath('/p/2.html#top', 'https://x.test/p/1.html') // 'https://x.test/p/2.html'
- * joinPlainPath('../b', 'https://x.test/a/') // null
+ * const resolveHref = hrefResolver('https://x.test/p/1.html');
+ * resolveHref('/p/2.html#top') // 'https://x.test/p/2.html'
+ * resolveHref('../b') // 'https://x.test/b' (by the parser)
  */
-export function joinPlainPath(href: string, base: string): string | null {
-  if (!PLAIN_PATH.test(href) || DOT_SEGMENT.test(href)) return null;
+export function hrefResolver(base: string): (href: string) => string | null {
   const origin = originOf(base);
-  if (!base.startsWith(origin)) return null; // credentials, which the parser would keep
+  // Credentials, which the parser keeps, or a base that is not normalised: the parser for every link.
+  const plain = base.startsWith(origin) && origin === origin.toLowerCase();
+  return (href) => (plain ? joinPlainPath(href, origin) : null) ?? normaliseUrl(href, base);
+}
+
+/**
+ * `origin` followed by `href` minus its fragment (and a trailing `?`), when `href`
+ * is a root-relative path and query in which the URL parser would change nothing;
+ * else null. Measured: 0.4 µs a link against the parser's 1.0 µs, on pages with 20
+ * links each.
+ *
+ * @example
+ * joinPlainPath('/p/2.html#top', 'https://x.test') // 'https://x.test/p/2.html'
+ * joinPlainPath('../b', 'https://x.test') // null
+ */
+export function joinPlainPath(href: string, origin: string): string | null {
+  if (!PLAIN_PATH.test(href) || DOT_SEGMENT.test(href)) return null;
   const hash = href.indexOf('#');
   let text = origin + (hash < 0 ? href : href.slice(0, hash));
   if (text.endsWith('?')) text = text.slice(0, -1);
