@@ -34,6 +34,7 @@ describe('openDatabase', () => {
   it('creates the file and folder, uses WAL and records the schema version', () => {
     const db = openDatabase(join(dir, 'sub', 'comics.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2000);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
     // Opening again applies nothing twice.
