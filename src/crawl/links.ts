@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TokenizerCallbacks } from 'htmlparser2';
 import { isFeedType } from '../feeds/discover.js';
-import { normaliseUrl, originOf } from './url.js';
+import { normaliseUrl, originOf, withoutFragment } from './url.js';
 
 type TokenizerClass = typeof import('htmlparser2').Tokenizer;
 
@@ -151,10 +151,7 @@ export function hrefResolver(base: string): (href: string) => string | null {
  */
 export function joinPlainPath(href: string, origin: string): string | null {
   if (!PLAIN_PATH.test(href) || DOT_SEGMENT.test(href)) return null;
-  const hash = href.indexOf('#');
-  let text = origin + (hash < 0 ? href : href.slice(0, hash));
-  if (text.endsWith('?')) text = text.slice(0, -1);
-  return text;
+  return withoutFragment(origin + href);
 }
 
 /** The internals of htmlparser2's Tokenizer that {@link LinkTokenizer} replaces one method over. */

@@ -21,12 +21,21 @@ export function normaliseUrl(href: string, base?: string | URL): string | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  let text = url.href;
+  return withoutFragment(url.href);
+}
+
+/**
+ * A serialised URL without its fragment and without an empty `?`: the last step of
+ * {@link normaliseUrl}, for callers that build the serialised form themselves.
+ *
+ * @example
+ * withoutFragment('https://x.test/a?#top') // 'https://x.test/a'
+ */
+export function withoutFragment(serialised: string): string {
   // A serialised URL has no raw '#' before its fragment, so the first one starts it.
-  const hash = text.indexOf('#');
-  if (hash >= 0) text = text.slice(0, hash);
-  if (text.endsWith('?')) text = text.slice(0, -1);
-  return text;
+  const hash = serialised.indexOf('#');
+  const text = hash >= 0 ? serialised.slice(0, hash) : serialised;
+  return text.endsWith('?') ? text.slice(0, -1) : text;
 }
 
 /**
