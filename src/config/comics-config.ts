@@ -49,9 +49,15 @@ const ComicSchema = v.strictObject(
   'must be an object',
 );
 
+/** How `check` and `read` show unread strips by default: a tab each, or one digest page. */
+export const OPEN_MODES = ['tabs', 'digest'] as const;
+export type OpenMode = (typeof OPEN_MODES)[number];
+
 const ConfigSchema = v.strictObject(
   {
     $schema: v.optional(v.string()),
+    /** The default for `check` and `read`; `--tabs` / `--digest` override it for one run. */
+    open: v.optional(v.picklist(OPEN_MODES, 'must be "tabs" or "digest"')),
     comics: v.array(ComicSchema, 'must be an array of comics'),
   },
   'must be an object',
@@ -197,7 +203,7 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
       ? 'is not a known selector (known: latest, image, prev, key)'
       : entry.includes('[')
         ? `is not a known field (known: ${KNOWN_FIELDS})`
-        : 'is not a known top-level field (expected "comics")';
+        : 'is not a known top-level field (known: comics, open)';
   } else what = `${issue.message}${issue.received && issue.received !== 'never' ? `, got ${issue.received}` : ''}`;
   if (field === '') return `${entry.includes('[') ? entry : `field "${entry}"`}: ${what}`;
   return `${entry}, field "${field}": ${what}`;

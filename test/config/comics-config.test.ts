@@ -34,6 +34,13 @@ describe('config validation', () => {
     expect(config.comics).toHaveLength(2);
   });
 
+  it('accepts how strips open by default, and keeps it when the file is rewritten', () => {
+    expect(validateConfig({ open: 'digest', comics: [] }, label).open).toBe('digest');
+    const file = join(dir, 'comics.json');
+    saveConfig(file, { open: 'digest', comics: [{ name: 'xkcd', feed: 'https://xkcd.com/atom.xml' }] });
+    expect(loadConfig(file).open).toBe('digest');
+  });
+
   it.each([
     [{ comics: [{ name: 'xkcd', feed: 'ftp://x.test/' }] }, 'config/comics.json: comics[0] ("xkcd"), field "feed": must be an absolute http(s) URL, got "ftp://x.test/"'],
     [{ comics: [{ name: 'xkcd', fead: 'https://x.test/' }] }, 'comics[0] ("xkcd"), field "fead": is not a known field'],
@@ -47,7 +54,8 @@ describe('config validation', () => {
     [{ comics: [{ name: 'a', feed: 'https://x.test/1' }, { name: 'A', feed: 'https://x.test/2' }] }, 'comics[1] ("A"), field "name": duplicates comics[0]'],
     [{ comics: [{ name: 'a', feed: 'https://x.test/1' }, { name: 'b', feed: 'https://x.test/1' }] }, 'comics[1] ("b"), field "feed": duplicates comics[0]'],
     [{ comics: {} }, 'field "comics": must be an array of comics'],
-    [{ comic: [] }, 'field "comic": is not a known top-level field'],
+    [{ comic: [] }, 'field "comic": is not a known top-level field (known: comics, open)'],
+    [{ open: 'tab', comics: [] }, 'field "open": must be "tabs" or "digest", got "tab"'],
     [[], 'must hold an object like {"comics": [...]}'],
   ])('rejects %j naming the file, entry and field', (json, message) => {
     const text = invalid(json);
