@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserAvailability } from '../../src/browser/opener.js';
-import { browserUrl } from '../../src/browser/safe-url.js';
+import { browserUrl, launchableUrl } from '../../src/browser/safe-url.js';
 
 describe('browserUrl', () => {
   it.each([
@@ -23,6 +23,25 @@ describe('browserUrl', () => {
     [null, 'the entry has no link'],
   ])('refuses %s', (input, reason) => {
     expect(browserUrl(input)).toEqual({ reason });
+  });
+});
+
+describe('launchableUrl', () => {
+  const page = '/home/me/data/digest/2026-12-05T07-30-01.html';
+  it('lets through http(s) and exactly the page this run wrote', () => {
+    expect(launchableUrl('https://xkcd.com/1/', page)).toEqual({ url: 'https://xkcd.com/1/' });
+    expect(launchableUrl(`file://${page}`, page)).toEqual({ url: `file://${page}` });
+    expect(launchableUrl('file:///home/me/data/digest/2026-12-05T07-30-01%20x.html', '/home/me/data/digest/2026-12-05T07-30-01 x.html')).toMatchObject({ url: expect.any(String) });
+  });
+
+  it.each([
+    ['file:///etc/passwd', page],
+    ['file:///home/me/data/digest/2026-12-04T07-30-01.html', page],
+    [`file://${page}`, undefined],
+    [`file://${page}`, 'data/digest/2026-12-05T07-30-01.html'],
+    ['javascript:alert(1)', page],
+  ])('refuses %s when the page is %s', (url, allowed) => {
+    expect(launchableUrl(url, allowed)).toMatchObject({ reason: expect.any(String) });
   });
 });
 
