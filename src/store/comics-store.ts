@@ -25,7 +25,7 @@ export interface StripInput {
 }
 
 /** How a strip came to be read. */
-export type ReadVia = 'baseline' | 'opened' | 'mark-read' | 'duplicate' | 'skipped';
+export type ReadVia = 'baseline' | 'opened' | 'digest' | 'mark-read' | 'duplicate' | 'skipped';
 
 export interface StripRow {
   id: number;
@@ -277,7 +277,7 @@ export class ComicsStore {
       `SELECT ${COMIC_COLUMNS},
          (SELECT count(*) FROM strips s WHERE s.comic = c.name AND s.read_at IS NULL) AS unread,
          (SELECT json_object('url', s.url, 'title', s.title) FROM strips s
-            WHERE s.comic = c.name AND s.read_at IS NOT NULL AND s.read_via IN ('opened', 'mark-read', 'baseline')
+            WHERE s.comic = c.name AND s.read_at IS NOT NULL AND s.read_via IN ('opened', 'digest', 'mark-read', 'baseline')
             ORDER BY s.read_at DESC, ${NEWEST_FIRST} LIMIT 1) AS lastRead
        FROM comics c ORDER BY name`,
     ).all() as (ComicState & { unread: number; lastRead: string | null })[];

@@ -67,7 +67,7 @@ const StripSchema = v.object({
   orderAt: v.optional(nullableString, null),
   firstSeen: v.string(),
   readAt: nullableString,
-  readVia: v.nullable(v.picklist(['baseline', 'opened', 'mark-read', 'duplicate', 'skipped'])),
+  readVia: v.nullable(v.picklist(['baseline', 'opened', 'digest', 'mark-read', 'duplicate', 'skipped'])),
   skipped: nullableString,
 });
 const SnapshotSchema = v.object({ state: v.nullable(StateSchema), strips: v.optional(v.array(StripSchema), []) });
