@@ -62,12 +62,14 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     notOpened = waiting > 0 ? deps.browser.reason : null;
   } else if (waiting > 0) {
     const total = Math.min(waiting, options.maxTabs);
+    let count = 0;
     const result = await openStrips(deps, {
       maxTabs: options.maxTabs,
       comics: names,
       claimant: deps.claimant,
       signal: options.signal,
-      onOpened: (strip) => options.onOpened?.(strip, opened.length + 1, total),
+      // Counted here: `opened` is only filled once openStrips returns.
+      onOpened: (strip) => options.onOpened?.(strip, ++count, total),
     });
     opened = result.opened;
     notOpened = result.failure;

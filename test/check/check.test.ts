@@ -110,6 +110,15 @@ describe('comics check', () => {
     expect(new Set(opened).size).toBe(5);
   });
 
+  it('counts the strips it opens 1, 2, 3 of 3 for progress', async () => {
+    follow('rss20');
+    await runCheck(options, deps);
+    site.publish('rss20', 3);
+    const counted: [number, number][] = [];
+    await runCheck({ ...options, onOpened: (_, index, total) => counted.push([index, total]) }, deps);
+    expect(counted).toEqual([[1, 3], [2, 3], [3, 3]]);
+  });
+
   it('keeps feed order for undated feeds (oldest = last in the feed)', async () => {
     follow('undated');
     await runCheck(options, deps);
