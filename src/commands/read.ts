@@ -18,6 +18,8 @@ export async function runRead(
   const names = options.name === undefined ? config.comics.map((c) => c.name) : [findComic(config, options.name).name];
   if (!deps.browser.ok) {
     const waiting = deps.store.countUnread(names);
+    // Nothing to open needs no browser.
+    if (waiting === 0) return { opened: [], failure: null, unread: 0 };
     throw new ComicsError('E_BROWSER', `Cannot open ${waiting} unread strip${waiting === 1 ? '' : 's'}: ${deps.browser.reason}`);
   }
   return openStrips(deps, {

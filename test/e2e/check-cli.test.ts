@@ -101,6 +101,9 @@ describe('comics CLI, end to end', () => {
     expect(read.stderr).toBe('comics: Cannot open 2 unread strips: no display and no BROWSER set, so no browser can be launched\n');
     expect((await runComics(['read'], env)).code).toBe(0);
     expect(recorded(record)).toHaveLength(2);
+    // Nothing unread is success, browser or not.
+    const nothing = await runComics(['read'], noBrowser);
+    expect(nothing).toMatchObject({ code: 0, stdout: 'Nothing unread.\n', stderr: '' });
   });
 
   it('never opens a strip twice when two checks run at once', async () => {
