@@ -21,6 +21,8 @@ export interface OpenStripsResult {
   failure: string | null;
   /** Unread strips left for a later run. */
   unread: number;
+  /** Unread strips another run is opening right now (not left for a later run). */
+  claimedElsewhere: number;
 }
 
 /**
@@ -65,5 +67,6 @@ export async function openStrips(
   } finally {
     store.releaseClaims(options.claimant);
   }
-  return { opened, failure, unread: store.countUnread(options.comics) };
+  const waiting = store.unreadByClaim({ claimant: options.claimant, ...(options.comics === undefined ? {} : { comics: options.comics }) });
+  return { opened, failure, unread: waiting.left, claimedElsewhere: waiting.claimed };
 }

@@ -83,6 +83,7 @@ export function toJson(report: CheckReport) {
     })),
     opened: report.opened.map((strip) => strip.url),
     unread: report.unread,
+    claimedElsewhere: report.claimedElsewhere,
     notOpened: report.notOpened,
   };
 }
@@ -97,31 +98,37 @@ export function renderCheck(report: CheckReport, c: Colors): string {
   const quiet: ComicResult[] = [];
   const failed = report.comics.filter((comic) => comic.status === 'error');
   for (const comic of report.comics) {
-    const name = sanitize(comic.name);
     if (comic.status === 'error') continue;
+    // The comic's name on its first row; the rows under it belong to it.
+    let name = sanitize(comic.name);
+    const row = (...cells: string[]): void => {
+      rows.push([name, ...cells]);
+      name = '';
+    };
     if (comic.status === 'new') {
       const titles = comic.new.map((strip) => sanitize(strip.title) || sanitize(strip.url)).join(' · ');
       const behind = comic.caughtUp > 0 ? ` (${comic.caughtUp} from before the feed's window)` : '';
-      rows.push([name, c.green(`${comic.new.length} new`), truncate(titles, 100) + behind]);
+      row(c.green(`${comic.new.length} new`), truncate(titles, 100) + behind);
     } else if (comic.baselined) {
-      rows.push([name, c.dim('baselined'), 'first check: the current strips count as read']);
-    } else if (comic.warnings.length === 0) {
+      row(c.dim('baselined'), 'first check: the current strips count as read');
+    } else if (comic.warnings.length === 0 && comic.skipped.length === 0) {
       quiet.push(comic);
     }
-    for (const warning of comic.warnings) rows.push([comic.status === 'new' ? '' : name, c.yellow('warning'), sanitize(warning)]);
-    for (const strip of comic.skipped) {
-      rows.push(['', c.yellow('skipped'), `${truncate(sanitize(strip.url), 60)} (${sanitize(strip.skipped)})`]);
-    }
+    for (const warning of comic.warnings) row(c.yellow('warning'), sanitize(warning));
+    for (const strip of comic.skipped) row(c.yellow('skipped'), `${truncate(sanitize(strip.url), 60)} (${sanitize(strip.skipped)})`);
   }
   const lines: string[] = [];
   if (rows.length > 0) lines.push(table(rows));
   if (quiet.length > 0) lines.push(c.dim(`${plural(quiet.length, 'comic')} unchanged.`));
   if (report.comics.length === 0) lines.push('No comics followed yet: add one with comics add <url>.');
+  // Network failures (refused, reset, unknown host, timeout): doctor could only repeat them.
+  const unreachable = failed.filter((comic) => comic.failureClass === 'network');
   if (failed.length > 0 && failed.length === report.comics.length) {
-    const offline = report.comics.every((comic) => comic.errorCode === 'E_NETWORK');
-    lines.push(c.red(`No comic could be checked${offline ? ': is this machine online?' : '.'}`));
+    const offline = unreachable.length === failed.length;
+    lines.push(c.red(offline ? 'Nothing could be reached: is this machine online?' : 'No comic could be checked.'));
   } else if (failed.length > 0) {
-    lines.push(c.red(`${plural(failed.length, 'comic')} could not be checked; the other ${report.comics.length - failed.length} were.`));
+    const others = report.comics.length - failed.length;
+    lines.push(c.red(`${plural(failed.length, 'comic')} could not be checked; the other ${others} ${others === 1 ? 'was' : 'were'}.`));
   }
   if (failed.length > 0) {
     // Every failure, once, with its class and how long it has lasted.
@@ -134,7 +141,10 @@ export function renderCheck(report: CheckReport, c: Colors): string {
         }),
       ),
     );
-    if (failed.some((comic) => comic.errorCode !== 'E_ABORTED')) lines.push(c.dim('comics doctor tells what to change.'));
+    // Doctor helps where something about the comic changed (a moved feed, a selector, a 404).
+    if (failed.some((comic) => comic.failureClass !== null && comic.failureClass !== 'network')) {
+      lines.push(c.dim('comics doctor tells what to change.'));
+    }
   }
   if (report.opened.length > 0) lines.push(`Opened ${plural(report.opened.length, 'strip')} in the browser.`);
   if (report.notOpened !== null) {
@@ -143,6 +153,9 @@ export function renderCheck(report: CheckReport, c: Colors): string {
   }
   if (report.unread > 0 && report.notOpened === null) {
     lines.push(`${plural(report.unread, 'unread strip')} left for the next run (comics read opens them now).`);
+  }
+  if (report.claimedElsewhere > 0) {
+    lines.push(`${plural(report.claimedElsewhere, 'strip')} ${report.claimedElsewhere === 1 ? 'is' : 'are'} being opened by another run.`);
   }
   return `${lines.join('\n')}\n`;
 }

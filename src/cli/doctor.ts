@@ -49,6 +49,6 @@ export function renderDoctor(report: DoctorReport, c: Colors, now = new Date()):
     if (diagnosis.ok) for (const check of diagnosis.checks) lines.push(c.dim(`    ${sanitize(check)}`));
   }
   const bad = report.diagnoses.filter((diagnosis) => !diagnosis.ok).length;
-  lines.push(bad === 0 ? c.green(`All ${plural(report.diagnoses.length, 'comic')} can be followed.`) : c.red(`${bad} of ${plural(report.diagnoses.length, 'comic')} need attention.`));
+  lines.push(bad === 0 ? c.green(`All ${plural(report.diagnoses.length, 'comic')} can be followed.`) : c.red(`${bad} of ${plural(report.diagnoses.length, 'comic')} ${bad === 1 ? 'needs' : 'need'} attention.`));
   return `${lines.join('\n')}\n`;
 }

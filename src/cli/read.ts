@@ -24,6 +24,7 @@ export function registerRead(program: Command, host: CommandHost): void {
         if (result.opened.length === 0 && result.failure === null) lines.push('Nothing unread.');
         if (result.failure !== null) lines.push(`Stopped: ${result.failure}`);
         if (result.unread > 0) lines.push(`${plural(result.unread, 'unread strip')} left.`);
+        if (result.claimedElsewhere > 0) lines.push(`${plural(result.claimedElsewhere, 'strip')} being opened by another run.`);
         context.stdout.write(`${lines.join('\n')}\n`);
       }
       host.setExitCode(result.failure === null ? 0 : 1);

@@ -24,8 +24,10 @@ export interface CheckReport {
   comics: ComicResult[];
   /** Strips handed to the browser by this run, oldest first. */
   opened: StripRow[];
-  /** Unread strips left after this run. */
+  /** Unread strips left for the next run. */
   unread: number;
+  /** Unread strips another run is opening right now. */
+  claimedElsewhere: number;
   /** Why strips were not (all) opened, or null. */
   notOpened: string | null;
   /** 0 when every comic was checked, 1 when at least one failed. */
@@ -74,10 +76,12 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     opened = result.opened;
     notOpened = result.failure;
   }
+  const waitingAfter = deps.store.unreadByClaim({ claimant: deps.claimant, comics: names });
   return {
     comics: results,
     opened,
-    unread: deps.store.countUnread(names),
+    unread: waitingAfter.left,
+    claimedElsewhere: waitingAfter.claimed,
     notOpened,
     exitCode: results.some((result) => result.status === 'error') ? 1 : 0,
   };

@@ -19,7 +19,7 @@ export async function runRead(
   if (!deps.browser.ok) {
     const waiting = deps.store.countUnread(names);
     // Nothing to open needs no browser.
-    if (waiting === 0) return { opened: [], failure: null, unread: 0 };
+    if (waiting === 0) return { opened: [], failure: null, unread: 0, claimedElsewhere: 0 };
     throw new ComicsError('E_BROWSER', `Cannot open ${waiting} unread strip${waiting === 1 ? '' : 's'}: ${deps.browser.reason}`);
   }
   return openStrips(deps, {

@@ -265,6 +265,27 @@ export class ComicsStore {
     return row.n;
   }
 
+  /**
+   * Unread strips of the given comics split by who may open them: `claimed` are
+   * held by another run that is still opening them (live claims), `left` are
+   * waiting for whichever run comes next.
+   */
+  unreadByClaim(options: { claimant: string; comics?: readonly string[] }): { left: number; claimed: number } {
+    const now = this.#now();
+    const rows = this.#sql(
+      `SELECT claimed_by AS claimedBy, claimed_at AS claimedAt, count(*) AS n FROM strips
+       WHERE read_at IS NULL AND ${IN_COMICS} GROUP BY claimed_by, claimed_at`,
+    ).all(comicsParam(options.comics)) as { claimedBy: string | null; claimedAt: string | null; n: number }[];
+    let left = 0;
+    let claimed = 0;
+    for (const row of rows) {
+      const live = row.claimedBy !== null && row.claimedBy !== options.claimant && this.#claimLive(row.claimedBy, row.claimedAt ?? '', now);
+      if (live) claimed += row.n;
+      else left += row.n;
+    }
+    return { left, claimed };
+  }
+
   /** Unread strips, oldest first, without claiming them. */
   unread(comics?: readonly string[]): StripRow[] {
     return this.#sql(`SELECT ${STRIP_COLUMNS} FROM strips WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`)

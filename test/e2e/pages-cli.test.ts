@@ -90,7 +90,7 @@ describe('comics CLI: page mode, catch-up, health, import/export', () => {
     const text = await runComics(['doctor', 'redesign'], { ...env, FORCE_COLOR: '0' });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^needs attention \(selector no longer matching\)  redesign \(page: .*\)/);
-    expect(text.stdout).toMatch(/1 of 1 comic need attention\.\n$/);
+    expect(text.stdout).toMatch(/1 of 1 comic needs attention\.\n$/);
     const unknown = await runComics(['doctor', 'nope'], env);
     expect([unknown.code, unknown.stderr]).toEqual([1, 'comics: No comic named "nope" is followed; see comics list\n']);
   });

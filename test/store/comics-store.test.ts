@@ -173,6 +173,16 @@ describe('ComicsStore', () => {
     expect(store.claimUnread({ claimant: 'run-b', limit: 5 }).map((s) => s.key)).toEqual(['id-1', 'id-2']);
   });
 
+  it('counts strips another live run is opening apart from those left for the next run', () => {
+    const store = open({ claimLive: (claimant) => claimant !== 'dead-run' });
+    store.recordSuccess('c', { feed: 'f', entries: feed(1, 2, 3, 4, 5, 6), validators, unreadAtBaseline: 6 });
+    store.claimUnread({ claimant: 'run-b', limit: 3 });
+    store.claimUnread({ claimant: 'dead-run', limit: 1 });
+    store.claimUnread({ claimant: 'run-a', limit: 1 });
+    expect(store.unreadByClaim({ claimant: 'run-a' })).toEqual({ left: 3, claimed: 3 });
+    expect(store.unreadByClaim({ claimant: 'run-a', comics: ['other'] })).toEqual({ left: 0, claimed: 0 });
+  });
+
   it('marks read only what was opened and releases the rest', () => {
     const store = open({ claimLive: () => true });
     store.recordSuccess('c', { feed: 'f', entries: feed(1, 2), validators, unreadAtBaseline: 2 });
