@@ -10,9 +10,21 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/**
+ * Writes to stdout or stderr. When the reader goes away (`comics history --json |
+ * head`), the rest of the output is dropped quietly, as Unix tools do, and the
+ * command finishes its work: a check still records and opens what it found.
+ */
 function output(stream: NodeJS.WriteStream): Output {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
   return {
-    write: (text) => void stream.write(text),
+    write: (text) => {
+      if (!closed) stream.write(text);
+    },
     get isTTY() {
       return stream.isTTY === true;
     },
