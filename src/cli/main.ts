@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { setMaxListeners } from 'node:events';
 import { isComicsError } from '../errors.js';
+import { json } from './format.js';
 import { createProgram } from './program.js';
 import type { Output } from './terminal.js';
 
@@ -36,8 +37,9 @@ function output(stream: NodeJS.WriteStream): Output {
 
 /**
  * Runs the CLI and returns the exit code. The one place that turns errors into
- * messages and exit codes: expected errors (ComicsError) print one line, never a
- * stack; anything else is a bug and prints its stack.
+ * messages and exit codes: expected errors (ComicsError, usage mistakes) print one
+ * `comics:` line, never a stack; anything else is a bug and prints its stack. With
+ * `--json`, a failure is also one JSON document on stdout: `{"error": {"code", "message"}}`.
  */
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -54,6 +56,13 @@ export async function runCli(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const stdout = output(process.stdout);
   const stderr = output(process.stderr);
+  const args = argv.slice(2);
+  const failed = (failure: Failure): number => {
+    if (failure.exitCode === EXIT_OK) return EXIT_OK;
+    stderr.write(`comics: ${failure.message}\n${failure.stack ?? ''}`);
+    if (wantsJson(args)) stdout.write(json({ error: { code: failure.code, message: failure.message, ...(failure.url ? { url: failure.url } : {}) } }));
+    return failure.exitCode;
+  };
   try {
     let code = EXIT_OK;
     const program = createProgram({
@@ -69,24 +78,66 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'node' });
     return interrupts > 0 && code === EXIT_OK ? 130 : code;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and --version end with exitCode 0; usage mistakes were already explained by commander.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    if (isComicsError(error)) {
-      stderr.write(`comics: ${error.message}\n`);
-      return error.code === 'E_USAGE' || error.code === 'E_CONFIG' ? EXIT_USAGE : EXIT_FAILED;
-    }
-    if (error instanceof Error && error.name === 'SqliteError') {
-      stderr.write(`comics: database error: ${error.message}\n`);
-      return EXIT_FAILED;
-    }
-    stderr.write(`comics: unexpected error (please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT_FAILED;
+    return failed(describeFailure(error, args));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+interface Failure {
+  code: string;
+  message: string;
+  url?: string | undefined;
+  exitCode: number;
+  /** Printed after the message: only for bugs. */
+  stack?: string;
+}
+
+/** What went wrong, in one line, with its code and exit code. */
+function describeFailure(error: unknown, args: readonly string[]): Failure {
+  if (error instanceof CommanderError) {
+    // Help and --version end with exitCode 0 and have printed what was asked.
+    if (error.exitCode === 0) return { code: 'OK', message: '', exitCode: EXIT_OK };
+    return { code: 'E_USAGE', message: usageLine(error.message, args), exitCode: EXIT_USAGE };
+  }
+  if (isComicsError(error)) {
+    const usage = error.code === 'E_USAGE' || error.code === 'E_CONFIG' || error.code === 'E_NOT_FOUND';
+    return { code: error.code, message: error.message, url: error.url, exitCode: usage ? EXIT_USAGE : EXIT_FAILED };
+  }
+  if (error instanceof Error && error.name === 'SqliteError') {
+    return { code: 'E_STORE', message: `database error: ${error.message}`, exitCode: EXIT_FAILED };
+  }
+  const stack = (error as Error)?.stack ?? String(error);
+  return { code: 'E_UNEXPECTED', message: 'unexpected error (please report it):', stack: `${stack}\n`, exitCode: EXIT_FAILED };
+}
+
+/**
+ * Commander's two-line complaint (`error: unknown option '--jsn'` / `(Did you mean --json?)`)
+ * as one line that says where the usage is explained.
+ *
+ * @example
+ * usageLine("error: unknown option '--jsn'\n(Did you mean --json?)", ['check', '--jsn'])
+ * // "unknown option '--jsn' (did you mean --json?); see comics check --help"
+ */
+export function usageLine(message: string, args: readonly string[]): string {
+  const text = message
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((line) => line.trim().replace(/^\(Did you mean/, '(did you mean'))
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\.$/, '');
+  const command = args.find((arg) => COMMANDS.has(arg));
+  return `${text}; see comics ${command === undefined ? '' : `${command} `}--help`;
+}
+
+const COMMANDS = new Set(['check', 'add', 'remove', 'mark-read', 'list', 'history', 'read', 'doctor', 'import', 'export', 'crawl', 'archive']);
+
+/** Whether the command line asked for JSON (before a `--` that ends the options). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
 }
 
 process.exitCode = await runCli(process.argv);

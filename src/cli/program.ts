@@ -39,11 +39,14 @@ export function createProgram(world: ProgramEnv): Command {
     .version(VERSION, '-V, --version')
     .option('--config <file>', 'comics config file (env COMICS_CONFIG, default config/comics.json of the checkout)')
     .option('--db <file>', 'state database (env COMICS_DB, default data/comics.db of the checkout)')
-    .showHelpAfterError('(run comics --help for usage)')
     .exitOverride()
+    // Every subcommand's --help lists --config and --db too.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => world.stdout.write(text),
       writeErr: (text) => world.stderr.write(text),
+      // Usage mistakes are reported by src/cli/main.ts in one `comics:` line, like every other failure.
+      outputError: () => {},
     });
   const host: CommandHost = {
     context: () => {

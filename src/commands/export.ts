@@ -12,7 +12,7 @@ import type { ConfigDeps } from './deps.js';
  * process.stdout.write(runExport({ format: 'json' }, { configPath, store }));
  */
 export function runExport(options: { format: 'opml' | 'json'; now?: Date }, deps: ConfigDeps): string {
-  const config = loadConfig(deps.configPath, { missingOk: true });
+  const config = loadConfig(deps.configPath);
   const now = options.now ?? new Date();
   if (options.format === 'opml') return writeOpml(config.comics, now);
   return `${JSON.stringify(buildExport(config, deps.store, now), null, 2)}\n`;

@@ -25,7 +25,9 @@ export interface HistoryEntry {
  * runHistory({ name: 'xkcd', limit: 20 }, { configPath, store });
  */
 export function runHistory(options: { name?: string; limit: number }, deps: ConfigDeps): HistoryEntry[] {
-  const name = options.name === undefined ? undefined : findComic(loadConfig(deps.configPath), options.name).name;
+  // Read even without a name: a missing or broken config is reported the same way by every command.
+  const config = loadConfig(deps.configPath);
+  const name = options.name === undefined ? undefined : findComic(config, options.name).name;
   return deps.store.history({ ...(name === undefined ? {} : { comic: name }), limit: options.limit }).map(toEntry);
 }
 

@@ -34,7 +34,7 @@ export interface ComicListing {
  * const comics = runList({ configPath, store });
  */
 export function runList(deps: ConfigDeps): ComicListing[] {
-  const config = loadConfig(deps.configPath, { missingOk: true });
+  const config = loadConfig(deps.configPath);
   const states = new Map(deps.store.summaries().map((summary) => [summary.name, summary]));
   return config.comics.map((entry) => {
     const comic = resolveComic(entry);

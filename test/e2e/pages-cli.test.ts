@@ -92,7 +92,7 @@ describe('comics CLI: page mode, catch-up, health, import/export', () => {
     expect(text.stdout).toMatch(/^needs attention \(selector no longer matching\)  redesign \(page: .*\)/);
     expect(text.stdout).toMatch(/1 of 1 comic needs attention\.\n$/);
     const unknown = await runComics(['doctor', 'nope'], env);
-    expect([unknown.code, unknown.stderr]).toEqual([1, 'comics: No comic named "nope" is followed; see comics list\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'comics: No comic named "nope" is followed; see comics list\n']);
   });
 
   it('imports a newsboat urls file and exports JSON and OPML; bad flags exit 2', async () => {
