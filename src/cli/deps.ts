@@ -37,7 +37,7 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
       parser ??= createFeedParser();
       return parser;
     },
-    opener: createOpener(),
+    opener: createOpener({ env: context.env }),
     browser: browserAvailability(context.env, process.platform),
     claimant: newClaimant(),
     async close() {
