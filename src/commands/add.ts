@@ -44,17 +44,32 @@ export async function runAdd(
   options: { url: string; name?: string; unread: number; signal?: AbortSignal },
   deps: NetworkDeps,
 ): Promise<AddResult> {
-  let url: string;
-  try {
-    url = checkHttpUrl(options.url);
-  } catch (error) {
-    throw new ComicsError('E_USAGE', (error as Error).message);
-  }
+  const { url, assumed } = userUrl(options.url);
   // Read the config first: a broken config must stop us before any network work.
   const config = loadConfig(deps.configPath, { missingOk: true });
   const found = await searchFeed(deps.http, url, { signal: options.signal });
-  if ('error' in found) return addPage(found, config, options, deps);
-  return addFeed(found, config, options, deps);
+  const added = 'error' in found ? await addPage(found, config, options, deps) : await addFeed(found, config, options, deps);
+  return assumed ? { ...added, warnings: [`assumed ${url} for ${options.url}`, ...added.warnings] } : added;
+}
+
+/**
+ * The URL a user typed: absolute http(s) as it is; a bare host name (`example.com`,
+ * `xkcd.com/atom.xml`) taken as https, which `assumed` says.
+ *
+ * @example
+ * userUrl('xkcd.com') // { url: 'https://xkcd.com/', assumed: true }
+ */
+export function userUrl(input: string): { url: string; assumed: boolean } {
+  const text = input.trim();
+  try {
+    return { url: checkHttpUrl(text), assumed: false };
+  } catch (error) {
+    // No scheme, a dot in the host, nothing that could not be a host: "example.com", "www.x.test:8080/feed".
+    if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:[/?#]\S*)?$/i.test(text)) {
+      return { url: checkHttpUrl(`https://${text}`), assumed: true };
+    }
+    throw new ComicsError('E_USAGE', (error as Error).message);
+  }
 }
 
 async function addFeed(
