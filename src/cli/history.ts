@@ -8,7 +8,7 @@ import { colors, sanitize, table, useColor } from './terminal.js';
 export function registerHistory(program: Command, host: CommandHost): void {
   program
     .command('history [name]')
-    .description('show recorded strips, newest first')
+    .description('show recorded strips, the most recently recorded first')
     .option('--limit <n>', 'most strips to show', integer(1), 20)
     .option('--json', 'print a JSON array')
     .action(async (name: string | undefined, flags: { limit: number; json?: boolean }) => {

@@ -110,6 +110,12 @@ function comicsParam(comics: readonly string[] | undefined): { comics: string | 
  */
 const OLDEST_FIRST = 'COALESCE(published, order_at, first_seen) ASC, comic ASC, position DESC, id ASC';
 const NEWEST_FIRST = 'COALESCE(published, order_at, first_seen) DESC, comic ASC, position ASC, id DESC';
+/**
+ * History order: most recently recorded first, so what a check just found is on top
+ * whatever date its feed gives it (a strip dated 2016 opened today sits above strips
+ * baselined last month); within one recording, newest first by date, then feed order.
+ */
+const RECORDED_LAST_FIRST = 'first_seen DESC, COALESCE(published, order_at) DESC, comic ASC, position ASC, id DESC';
 
 const STRIP_COLUMNS = `id, comic, key, url, title, published, image, position, order_at AS orderAt, first_seen AS firstSeen,
   read_at AS readAt, read_via AS readVia, skipped`;
@@ -305,11 +311,11 @@ export class ComicsStore {
     return rows.map((row) => ({ ...row, lastRead: row.lastRead === null ? null : JSON.parse(row.lastRead) }));
   }
 
-  /** Strips newest first, for `comics history`. */
+  /** Strips most recently recorded first, for `comics history`. */
   history(options: { comic?: string; limit: number }): StripRow[] {
     return this.#sql(
       `SELECT ${STRIP_COLUMNS} FROM strips WHERE (@comic IS NULL OR comic = @comic)
-       ORDER BY ${NEWEST_FIRST} LIMIT @limit`,
+       ORDER BY ${RECORDED_LAST_FIRST} LIMIT @limit`,
     ).all({ comic: options.comic ?? null, limit: options.limit }) as StripRow[];
   }
 

@@ -202,6 +202,16 @@ describe('ComicsStore', () => {
     expect(store.summaries()[0]!.lastRead).toEqual({ url: 'https://comic.test/3', title: 'Strip 3' });
   });
 
+  it('lists history by when strips were recorded, newest recording first, then by date', () => {
+    const store = open();
+    clock = new Date('2026-11-01T07:00:00Z');
+    store.recordSuccess('c', { feed: 'f', entries: [entry(20, '2026-10-20T00:00:00.000Z'), entry(19, '2026-10-19T00:00:00.000Z')], validators, unreadAtBaseline: 0 });
+    clock = new Date('2026-12-01T07:00:00Z');
+    // Found later, but dated long ago (a catch-up, a feed with old dates).
+    store.recordSuccess('c', { feed: 'f', entries: [entry(3, '2016-01-03T00:00:00.000Z'), entry(2, '2016-01-02T00:00:00.000Z')], validators, unreadAtBaseline: 0 });
+    expect(store.history({ limit: 10 }).map((s) => s.key)).toEqual(['id-3', 'id-2', 'id-20', 'id-19']);
+  });
+
   it('lists history newest first and forgets removed comics', () => {
     const store = open();
     store.recordSuccess('c', { feed: 'f', entries: feed(1, 2, 3), validators, unreadAtBaseline: 0 });
