@@ -14,15 +14,12 @@
  * gated: we skip 1x1 tracking pixels on purpose, feedparser's list does not.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, CORPUS_ABSENT } from '../helpers/corpus.js';
 import { isComicsError } from '../../src/errors.js';
 import { parseFeed, type ParsedFeed } from '../../src/feeds/parse.js';
 
-const corpus = process.env.COMICS_CORPUS
-  ? pathToFileURL(`${resolve(process.env.COMICS_CORPUS)}/`)
-  : new URL('../../../shared/corpus/', import.meta.url);
+const corpus = CORPUS;
 const expectedFile = new URL('expected.jsonl', corpus);
 const present = existsSync(expectedFile);
 
@@ -80,7 +77,7 @@ function absolute(ref: string | null, base: string): string | null {
   }
 }
 
-describe.skipIf(!present)('feed corpus conformance (vs Python feedparser)', () => {
+describe.skipIf(!present)(`feed corpus conformance (vs Python feedparser)${present ? '' : ` (skipped: ${CORPUS_ABSENT})`}`, () => {
   const expected: Expected[] = present
     ? readFileSync(expectedFile, 'utf8')
         .split('\n')

@@ -9,15 +9,12 @@
  * when it returns exactly that image and that link, with no selectors set.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, CORPUS_ABSENT } from '../helpers/corpus.js';
 import { parsePage, readStripPage } from '../../src/pages/heuristics.js';
 import { decodeText } from '../../src/text/decode.js';
 
-const corpus = process.env.COMICS_CORPUS
-  ? pathToFileURL(`${resolve(process.env.COMICS_CORPUS)}/`)
-  : new URL('../../../shared/corpus/', import.meta.url);
+const corpus = CORPUS;
 const present = existsSync(new URL('pages/', corpus));
 
 interface Expectation {
@@ -156,7 +153,7 @@ const NOT_STRIPS: Expectation[] = [
 const read = (page: Expectation) =>
   readStripPage(parsePage(decodeText(readFileSync(new URL(`pages/${page.file}`, corpus)), { contentType: null, kind: 'html' })), page.url);
 
-describe.skipIf(!present)('page heuristics on the real pages of the corpus (no selectors)', () => {
+describe.skipIf(!present)(`page heuristics on the real pages of the corpus (no selectors)${present ? '' : ` (skipped: ${CORPUS_ABSENT})`}`, () => {
   it('find the strip image and the previous-strip link on at least 27 of the 28 strip pages', () => {
     const misses: string[] = [];
     let images = 0;
