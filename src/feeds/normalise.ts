@@ -85,8 +85,8 @@ export function firstImage(html: string | null | undefined, base: string | null)
 }
 
 /**
- * An entry key when the feed gives neither an id nor a link: a hash of what
- * is left, so the same entry gets the same key on every fetch.
+ * The key comics 0.1 gave an entry with neither an id nor a link: a hash of its
+ * title and date. Kept to recognise strips recorded under it (see {@link contentKey}).
  *
  * @example
  * hashKey('Strip 12', '2024-01-01T00:00:00Z'); // 'sha1:…'
@@ -95,6 +95,22 @@ export function hashKey(title: string | null, published: string | null): string 
   return `sha1:${createHash('sha1')
     .update(`${title ?? ''}\n${published ?? ''}`)
     .digest('hex')}`;
+}
+
+/**
+ * An entry key when the feed gives neither an id nor a link: a hash of everything
+ * the entry carries (title, date, enclosure and media URLs, its HTML bodies), so
+ * that entries with only a description and an enclosure (RSS 0.92 allows exactly
+ * that) are told apart, and the same entry gets the same key on every fetch.
+ *
+ * @example
+ * contentKey(null, null, ['https://x.test/1.mp3'], ['<p>Episode 1</p>']); // 'sha1:…'
+ */
+export function contentKey(title: string | null, published: string | null, media: readonly string[], bodies: readonly string[]): string {
+  const hash = createHash('sha1').update(`${title ?? ''}\n${published ?? ''}`);
+  for (const url of media) hash.update(`\nmedia ${url}`);
+  for (const body of bodies) hash.update(`\nbody ${body.length} ${body}`);
+  return `sha1:${hash.digest('hex')}`;
 }
 
 /** A candidate strip image from an enclosure, Media RSS element or JSON Feed field. */
@@ -151,7 +167,11 @@ export function toFeedEntry(raw: RawEntry): FeedEntry {
   const url = resolveUrl(raw.link, raw.base);
   const title = plainText(raw.title);
   const id = raw.id?.trim() || null;
-  return { key: id ?? url ?? hashKey(title, published), url, title, published, image: pickImage(raw) };
+  const image = pickImage(raw);
+  if (id !== null || url !== null) return { key: id ?? url!, url, title, published, image };
+  const media = raw.media.map((candidate) => resolveUrl(candidate.url, raw.base)).filter((found): found is string => found !== null);
+  const bodies = raw.html.map((body) => body.value?.trim() ?? '').filter((body) => body !== '');
+  return { key: contentKey(title, published, media, bodies), legacyKey: hashKey(title, published), url, title, published, image };
 }
 
 function firstDate(candidates: readonly (string | null | undefined)[]): string | null {

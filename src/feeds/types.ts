@@ -13,9 +13,15 @@
 export interface FeedEntry {
   /**
    * Stable identity across fetches: the entry's guid/id as written, else its
-   * resolved link, else `sha1:` and a hash of title and published date.
+   * resolved link, else `sha1:` and a hash of all the entry carries (title, date,
+   * enclosures, media, HTML bodies).
    */
   key: string;
+  /**
+   * For an entry keyed by hash: the key comics 0.1 gave it (title and date only),
+   * so a strip recorded under that key is still recognised.
+   */
+  legacyKey?: string;
   /** Absolute link to the strip page, whatever its scheme; null if none. */
   url: string | null;
   /** Plain text: entities decoded, tags stripped, whitespace collapsed. */

@@ -5,6 +5,8 @@ import { isClaimLive } from './claims.js';
 /** A strip as a feed (or page walk) reports it. */
 export interface StripInput {
   key: string;
+  /** The key an earlier version gave this entry, if it differs: a strip recorded under it is this one. */
+  legacyKey?: string;
   url: string | null;
   title: string | null;
   /** ISO 8601 or null. */
@@ -414,7 +416,20 @@ export class ComicsStore {
     const knownUrl = this.#sql('SELECT 1 FROM strips WHERE comic = ? AND url = ? LIMIT 1').pluck();
     const urlCounts = new Map<string, number>();
     for (const entry of entries) if (entry.url) urlCounts.set(entry.url, (urlCounts.get(entry.url) ?? 0) + 1);
-    const fresh = entries.map((entry, position) => ({ entry, position })).filter(({ entry }) => !seen.get(name, entry.key));
+    const legacyCounts = new Map<string, number>();
+    for (const entry of entries) if (entry.legacyKey) legacyCounts.set(entry.legacyKey, (legacyCounts.get(entry.legacyKey) ?? 0) + 1);
+    const rekey = this.#sql('UPDATE strips SET key = ? WHERE comic = ? AND key = ?');
+    const known = (entry: StripInput): boolean => {
+      if (seen.get(name, entry.key)) return true;
+      // Recorded under the key an earlier version gave it: the same strip, if that key names only this
+      // entry of the feed (entries that once shared one key were never told apart). It takes its new key.
+      if (entry.legacyKey && legacyCounts.get(entry.legacyKey) === 1 && seen.get(name, entry.legacyKey)) {
+        rekey.run(entry.key, name, entry.legacyKey);
+        return true;
+      }
+      return false;
+    };
+    const fresh = entries.map((entry, position) => ({ entry, position })).filter(({ entry }) => !known(entry));
     return this.#insert(
       name,
       entries,

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkComics } from '../../src/check/check-comics.js';
 import { resolveComic } from '../../src/config/comics-config.js';
+import { hashKey } from '../../src/feeds/normalise.js';
 import { HttpClient } from '../../src/http/client.js';
 import { ComicsStore } from '../../src/store/comics-store.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -88,5 +89,43 @@ describe('checkComics (unit)', () => {
     const seen: [string, number, number][] = [];
     await checkComics([comic], { http, store }, { onResult: (r, done, total) => seen.push([r.name, done, total]) });
     expect(seen).toEqual([['c', 1, 1]]);
+  });
+});
+
+describe('feeds whose entries have neither id nor link', () => {
+  const items = (numbers: number[]) =>
+    `<?xml version="1.0"?><rss version="0.92"><channel><title>R</title><link>${ORIGIN}/</link>${numbers
+      .map((n) => `<item><description>Show ${n}</description><enclosure url="${ORIGIN}/audio/${n}.mp3" length="1" type="audio/mpeg"/></item>`)
+      .join('')}</channel></rss>`;
+  const all = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => to - i);
+
+  it('records every entry, reports the ones published later as new, and never opens them (no link)', async () => {
+    nock(ORIGIN).get('/feed.xml').reply(200, items(all(1, 22))).get('/feed.xml').reply(200, items(all(1, 24)));
+    const [first] = await checkComics([comic], { http, store });
+    expect(first).toMatchObject({ status: 'unchanged', baselined: true });
+    expect(store.history({ limit: 100 })).toHaveLength(22);
+    const [second] = await checkComics([comic], { http, store });
+    expect(second!.new).toHaveLength(0);
+    expect(second!.skipped.map((strip) => strip.skipped)).toEqual(['the entry has no link', 'the entry has no link']);
+    expect(store.history({ limit: 100 })).toHaveLength(24);
+    expect(store.countUnread()).toBe(0);
+  });
+
+  it('recognises a strip recorded under the earlier title-and-date key, once, and rekeys it', async () => {
+    const feed = (titles: string[]) =>
+      `<rss version="2.0"><channel>${titles.map((t) => `<item><title>${t}</title><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate><description>${t} art</description></item>`).join('')}</channel></rss>`;
+    nock(ORIGIN).get('/feed.xml').reply(200, feed(['One'])).get('/feed.xml').reply(200, feed(['Two', 'One']));
+    // As comics 0.1 recorded it.
+    store.recordSuccess('c', {
+      feed: comic.source,
+      entries: [{ key: hashKey('One', '2024-01-01T00:00:00Z'), url: null, title: 'One', published: '2024-01-01T00:00:00Z', image: null }],
+      validators: { etag: null, lastModified: null },
+      unreadAtBaseline: 0,
+    });
+    const [first] = await checkComics([comic], { http, store });
+    expect(first).toMatchObject({ status: 'unchanged', skipped: [] });
+    const [second] = await checkComics([comic], { http, store });
+    expect(second!.skipped.map((strip) => strip.title)).toEqual(['Two']);
+    expect(store.history({ limit: 10 }).map((strip) => strip.key)).not.toContain(hashKey('One', '2024-01-01T00:00:00Z'));
   });
 });
