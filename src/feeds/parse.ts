@@ -6,9 +6,10 @@
 import { ComicsError } from '../errors.js';
 import { decodeText } from '../text/decode.js';
 import { parseJsonFeed } from './json-feed.js';
-import { repairMarkup } from './repair.js';
+import { contentKey } from './normalise.js';
+import { emptyEntries, repairMarkup } from './repair.js';
 import { sniffDocument, type FeedMarkup } from './sniff.js';
-import type { ParsedFeed } from './types.js';
+import type { FeedEntry, ParsedFeed } from './types.js';
 import { loadFeedsmith, readXmlFeed, type XmlFeedContent } from './xml-feed.js';
 
 export type { FeedEntry, ParsedFeed } from './types.js';
@@ -74,6 +75,7 @@ const FORMAT_NAMES: Record<FeedMarkup, string> = { rss: 'RSS', rdf: 'RSS (RDF)',
 
 function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: string): ParsedFeed {
   let content: XmlFeedContent | null = null;
+  let read = text;
   let failure: unknown = null;
   try {
     content = readXmlFeed(text, format, url);
@@ -85,12 +87,14 @@ function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: 
     // Truncated documents, unclosed elements swallowing the entries after
     // them: repair and try once more, keeping whichever reading found more.
     try {
-      const second = readXmlFeed(repairMarkup(text), format, url);
-      if (content === null || second.entries.length > content.entries.length) content = second;
+      const repaired = repairMarkup(text);
+      const second = readXmlFeed(repaired, format, url);
+      if (content === null || second.entries.length > content.entries.length) [content, read] = [second, repaired];
     } catch (error) {
       failure ??= error;
     }
   }
+  if (content !== null && content.entries.length < expected) content = { ...content, entries: withEmptyEntries(read, format, content.entries) };
   if (content === null) {
     const reason = describeFailure(failure);
     throw new ComicsError('E_FEED_PARSE', `Could not read the ${FORMAT_NAMES[format]} feed at ${url}: ${reason}`, {
@@ -99,6 +103,22 @@ function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: 
     });
   }
   return { version, title: content.title, link: content.link, entries: content.entries };
+}
+
+/**
+ * Puts back, in place, the entries that hold nothing at all, which the feed library
+ * leaves out (feedparser keeps them: an entry is an entry). Only when the other
+ * entries line up one for one; otherwise the library's reading stands.
+ */
+function withEmptyEntries(text: string, format: FeedMarkup, entries: FeedEntry[]): FeedEntry[] {
+  const empty = emptyEntries(text, format === 'atom' ? 'entry' : 'item');
+  if (!empty.includes(true) || empty.filter((isEmpty) => !isEmpty).length !== entries.length) return entries;
+  let next = 0;
+  return empty.map((isEmpty) => (isEmpty ? blankEntry() : entries[next++]!));
+}
+
+function blankEntry(): FeedEntry {
+  return { key: contentKey(null, null, [], []), url: null, title: null, published: null, image: null };
 }
 
 /** The XML parser's own message (feedsmith wraps it in a generic one). */

@@ -20,7 +20,7 @@ import { htmlParser } from './html-parser.js';
  * // '<rss><channel><item><title>A</title></item><item><title>B</title></item></channel></rss>'
  */
 export function repairMarkup(text: string): string {
-  let source = closeCdata(dropPartialTag(text));
+  let source = dropLateDeclaration(closeCdata(dropPartialTag(text)));
   const open: { name: string; end: number; selfClosing: boolean }[] = [];
   const inserts: { at: number; text: string }[] = [];
   let ending = false;
@@ -67,8 +67,60 @@ function dropPartialTag(text: string): string {
   return text.slice(0, lastOpen);
 }
 
+/** An XML declaration after a comment or text (a template's header) stops a parser; it says nothing we need. */
+function dropLateDeclaration(text: string): string {
+  const at = text.indexOf('<?xml');
+  if (at <= 0 || /^\uFEFF?$/.test(text.slice(0, at))) return text;
+  const end = text.indexOf('?>', at);
+  return end < 0 ? text : text.slice(0, at) + text.slice(end + 2);
+}
+
 function closeCdata(text: string): string {
   const start = text.lastIndexOf('<![CDATA[');
   if (start < 0 || text.indexOf(']]>', start) >= 0) return text;
   return `${text}]]>`;
+}
+
+/**
+ * For each entry element (`<item>`, or `<entry>` in Atom) in document order: whether
+ * it holds nothing at all, no text and no attribute anywhere inside it. The feed
+ * library leaves such entries out; feedparser, the reference reader, keeps them.
+ *
+ * @example
+ * emptyEntries('<rss><channel><item><title>A</title></item><item><author/></item></channel></rss>', 'item')
+ * // [false, true]
+ */
+export function emptyEntries(text: string, element: 'item' | 'entry'): boolean[] {
+  const found: boolean[] = [];
+  let depth = 0;
+  let empty = true;
+  const local = (name: string): string => name.slice(name.indexOf(':') + 1).toLowerCase();
+  const parser = new (htmlParser())(
+    {
+      onopentag(name, attributes) {
+        if (depth === 0 && local(name) === element) {
+          depth = 1;
+          empty = true;
+          return;
+        }
+        if (depth === 0) return;
+        depth++;
+        if (Object.keys(attributes).length > 0) empty = false;
+      },
+      ontext(chunk) {
+        if (depth > 0 && chunk.trim() !== '') empty = false;
+      },
+      oncdatastart() {
+        if (depth > 0) empty = false;
+      },
+      onclosetag() {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0) found.push(empty);
+      },
+    },
+    { xmlMode: true },
+  );
+  parser.end(text);
+  return found;
 }

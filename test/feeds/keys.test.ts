@@ -51,3 +51,17 @@ describe('entry keys', () => {
     ]);
   });
 });
+
+describe('feeds feedparser recovers', () => {
+  it('reads a feed cut off inside a CDATA section, after a comment before its XML declaration', () => {
+    const text = `<!--\nDescription: Incomplete CDATA block\n-->\n<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Cut short</title><link>http://x.test/</link>\n<item><title><![CD`;
+    const feed = parseFeed(text, { url: URL });
+    expect(feed.title).toBe('Cut short');
+    expect(feed.entries).toEqual([expect.objectContaining({ url: null, title: null, published: null })]);
+  });
+
+  it('keeps an Atom entry with nothing in it, in its place', () => {
+    const text = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>a</id><title>A</title></entry><entry><author></author></entry><entry><id>c</id></entry></feed>`;
+    expect(parseFeed(text, { url: URL }).entries.map((entry) => entry.title ?? entry.key)).toEqual(['A', expect.stringMatching(/^sha1:/), 'c']);
+  });
+});
