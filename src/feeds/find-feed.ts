@@ -84,7 +84,11 @@ export async function searchFeed(http: HttpClient, url: string, options: { signa
   );
   const found = answers.find((answer) => 'feed' in answer);
   if (found && 'feed' in found) return { ...found, via: 'guess', page };
-  const detail = failures.length > 0 ? `; the feeds it announces failed: ${failures.join('; ')}` : '';
+  // A common path that answered with a feed we cannot read (an unknown JSON Feed version) is worth naming.
+  const unreadable = answers.flatMap((answer) => ('code' in answer && answer.code === 'E_FEED_PARSE' ? [answer.error] : []));
+  const detail =
+    (failures.length > 0 ? `; the feeds it announces failed: ${failures.join('; ')}` : '') +
+    (unreadable.length > 0 ? `; ${unreadable.join('; ')}` : '');
   const error = new ComicsError(
     'E_NO_FEED',
     `No feed found for ${url}: the page announces no working feed and none of ${COMMON_FEED_PATHS.slice(0, 4).join(', ')}, … answered with one${detail}`,
@@ -97,14 +101,14 @@ async function tryFeed(
   http: HttpClient,
   url: string,
   options: { signal?: AbortSignal; maxTries: number },
-): Promise<Omit<FoundFeed, 'via' | 'page'> | { error: string }> {
+): Promise<Omit<FoundFeed, 'via' | 'page'> | { error: string; code: string | null }> {
   try {
     const response = expectOk(await http.get(url, { accept: FEED_ACCEPT, ...options }));
     const feed = parseFeed(response.body, { url: response.finalUrl, contentType: response.contentType });
     return { url: followUrl(url, response), feed, validators: response.validators };
   } catch (error) {
     if (isComicsError(error, 'E_ABORTED')) throw error;
-    return { error: errorMessage(error) };
+    return { error: errorMessage(error), code: isComicsError(error) ? error.code : null };
   }
 }
 

@@ -36,6 +36,16 @@ export function parseJsonFeed(text: string, url: string): ParsedFeed {
   }
   const version = typeof data.version === 'string' ? VERSION.exec(data.version.trim()) : null;
   if (version === null) {
+    // A JSON Feed's shape (items, or a version that names jsonfeed.org) with a version this reader
+    // does not know: a feed we cannot read, not "no feed here" (which would send `add` looking elsewhere).
+    const looksLikeJsonFeed = Array.isArray(data.items) || (typeof data.version === 'string' && /jsonfeed/i.test(data.version));
+    if (looksLikeJsonFeed) {
+      throw new ComicsError(
+        'E_FEED_PARSE',
+        `Could not read the JSON Feed at ${url}: it looks like one, but its version ${JSON.stringify(data.version ?? null)} is not one comics reads (https://jsonfeed.org/version/1 or https://jsonfeed.org/version/1.1)`,
+        { url },
+      );
+    }
     throw new ComicsError(
       'E_NOT_A_FEED',
       `Expected RSS, Atom or JSON Feed at ${url}, found JSON without a jsonfeed.org version (version: ${JSON.stringify(data.version ?? null)})`,

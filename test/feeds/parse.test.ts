@@ -309,12 +309,24 @@ describe('parseFeed: JSON Feed', () => {
   });
 
   it('rejects JSON that is not a JSON Feed', () => {
-    for (const body of ['{"version":"1.1","items":[]}', '{"data":[1,2]}', '[1,2,3]', '{"version":"https://jsonfeed.org/version/1"}']) {
+    for (const body of ['{"data":[1,2]}', '[1,2,3]', '{"version":"https://jsonfeed.org/version/1"}', '{"version":"2","title":"x"}']) {
       const error = failure(() => parseFeed(body, { url: 'https://api.test/x' }));
       expect(error.code).toBe('E_NOT_A_FEED');
       expect(error.message).toContain('https://api.test/x');
       expect(error.url).toBe('https://api.test/x');
     }
+  });
+
+  it.each([
+    ['{"version":"1.1","items":[]}', '"1.1"'],
+    ['{"version":"https://jsonfeed.org/version/2","items":[]}', '"https://jsonfeed.org/version/2"'],
+    ['{"title":"no version","items":[{"id":"1"}]}', 'null'],
+  ])('says a JSON Feed with an unknown version cannot be read, naming the version: %s', (body, version) => {
+    const error = failure(() => parseFeed(body, { url: 'https://x.test/feed.json' }));
+    expect(error.code).toBe('E_FEED_PARSE');
+    expect(error.message).toBe(
+      `Could not read the JSON Feed at https://x.test/feed.json: it looks like one, but its version ${version} is not one comics reads (https://jsonfeed.org/version/1 or https://jsonfeed.org/version/1.1)`,
+    );
   });
 
   it('reports a broken JSON Feed as E_FEED_PARSE', () => {
