@@ -275,7 +275,8 @@ async function fetchFeedComic(
   const fetched: FeedFetch = await readFeedResponse(response, deps.parser);
   if (fetched.kind === 'not-modified') return { kind: 'not-modified', validators: fetched.validators, pages: 0 };
   const entries = fetched.feed.entries.map(withSafety);
-  if (!deps.known) return { kind: 'fetched', entries, validators: fetched.validators, pages: 0, warnings: [], caughtUp: new Set() };
+  const cut = feedCutWarning(fetched.feed);
+  if (!deps.known) return { kind: 'fetched', entries, validators: fetched.validators, pages: 0, warnings: cut, caughtUp: new Set() };
   const caught = await catchUp(comic, entries, {
     fetchPage: deps.fetchPage,
     knowsAny: (ids) => deps.store.knowsAny(comic.name, ids),
@@ -287,9 +288,19 @@ async function fetchFeedComic(
     entries: [...entries, ...caught.strips.map(withSafety)],
     validators: fetched.validators,
     pages: caught.pages,
-    warnings: caught.warning === null ? [] : [caught.warning],
+    warnings: [...cut, ...(caught.warning === null ? [] : [caught.warning])],
     caughtUp: new Set(caught.strips.map((strip) => strip.key)),
   };
+}
+
+/**
+ * A feed that lists more entries than are read says so (see MAX_ENTRIES).
+ *
+ * @example
+ * feedCutWarning({ entries: newest1000, total: 100000 }) // ['the feed lists 100000 entries; only the newest 1000 were read']
+ */
+export function feedCutWarning(feed: { entries: readonly unknown[]; total?: number }): string[] {
+  return feed.total === undefined ? [] : [`the feed lists ${feed.total} entries; only the newest ${feed.entries.length} were read`];
 }
 
 /** Marks entries whose link must never reach the browser. */

@@ -1,4 +1,4 @@
-import { withSafety } from '../check/check-comics.js';
+import { feedCutWarning, withSafety } from '../check/check-comics.js';
 import { loadConfig, nameFromTitle, saveConfig, type ComicEntry, type ComicsConfig } from '../config/comics-config.js';
 import { ComicsError } from '../errors.js';
 import { searchFeed, type FoundFeed, type PageWithoutFeed } from '../feeds/find-feed.js';
@@ -102,7 +102,7 @@ async function addFeed(
     entries: found.feed.entries.length,
     unread: recorded.added,
     page: null,
-    warnings: [],
+    warnings: feedCutWarning(found.feed),
   };
 }
 

@@ -3,6 +3,8 @@
  * the parsing; what is left is mapping a handful of documented fields.
  */
 import { ComicsError } from '../errors.js';
+import { MAX_ENTRIES, newestIndexes } from './cut.js';
+import { parseFeedDate } from './dates.js';
 import { plainText, resolveUrl, toFeedEntry, type MediaCandidate } from './normalise.js';
 import type { ParsedFeed } from './types.js';
 
@@ -55,7 +57,13 @@ export function parseJsonFeed(text: string, url: string): ParsedFeed {
   if (!Array.isArray(data.items)) {
     throw new ComicsError('E_NOT_A_FEED', `Expected RSS, Atom or JSON Feed at ${url}, found a JSON Feed without an "items" list`, { url });
   }
-  const entries = data.items.filter(isObject).map((item) => {
+  let items = data.items.filter(isObject);
+  const total = items.length;
+  if (total > MAX_ENTRIES) {
+    const dates = items.map((item) => parseFeedDate(str(item.date_published)) ?? parseFeedDate(str(item.date_modified)));
+    items = newestIndexes(dates, MAX_ENTRIES).map((index) => items[index]!);
+  }
+  const entries = items.map((item) => {
     const media: MediaCandidate[] = [];
     for (const field of [item.image, item.banner_image]) {
       if (typeof field === 'string') media.push({ url: field, kind: 'thumbnail' });
@@ -81,6 +89,7 @@ export function parseJsonFeed(text: string, url: string): ParsedFeed {
     title: plainText(str(data.title)),
     link: resolveUrl(str(data.home_page_url), url),
     entries,
+    ...(total > MAX_ENTRIES ? { total } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import { ComicsError } from '../errors.js';
 import { decodeText } from '../text/decode.js';
 import { parseJsonFeed } from './json-feed.js';
+import { cutMarkup, MAX_ENTRIES } from './cut.js';
 import { contentKey } from './normalise.js';
 import { emptyEntries, repairMarkup } from './repair.js';
 import { sniffDocument, type FeedMarkup } from './sniff.js';
@@ -73,7 +74,10 @@ function notAFeed(url: string, found: string): ComicsError {
 
 const FORMAT_NAMES: Record<FeedMarkup, string> = { rss: 'RSS', rdf: 'RSS (RDF)', atom: 'Atom' };
 
-function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: string): ParsedFeed {
+function readMarkupFeed(whole: string, format: FeedMarkup, version: string, url: string): ParsedFeed {
+  // A feed of more entries than anyone reads is cut before the feed library builds its tree.
+  const cut = countEntryTags(whole, format) > MAX_ENTRIES ? cutMarkup(whole, format === 'atom' ? 'entry' : 'item', MAX_ENTRIES) : null;
+  const text = cut?.text ?? whole;
   let content: XmlFeedContent | null = null;
   let read = text;
   let failure: unknown = null;
@@ -102,7 +106,7 @@ function readMarkupFeed(text: string, format: FeedMarkup, version: string, url: 
       cause: failure,
     });
   }
-  return { version, title: content.title, link: content.link, entries: content.entries };
+  return { version, title: content.title, link: content.link, entries: content.entries, ...(cut === null ? {} : { total: cut.total }) };
 }
 
 /**

@@ -56,4 +56,9 @@ export interface ParsedFeed {
    * date), so consumers should keep the first entry for a key.
    */
   entries: FeedEntry[];
+  /**
+   * How many entries the document holds, when it holds more than were read (see
+   * MAX_ENTRIES in ./cut.ts: only the newest are); absent otherwise.
+   */
+  total?: number;
 }

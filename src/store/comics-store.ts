@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { capKey, capText, MAX_MESSAGE, MAX_TITLE, MAX_URL } from '../text/limits.js';
 import { isClaimLive } from './claims.js';
 
 /** A strip as a feed (or page walk) reports it. */
@@ -173,8 +174,9 @@ export class ComicsStore {
    * feed URL changed), else inserts every entry key not seen before as unread;
    * stores the new validators in the same transaction.
    */
-  recordSuccess(name: string, fetch: FetchSuccess): RecordResult {
+  recordSuccess(name: string, given: FetchSuccess): RecordResult {
     const now = this.#now().toISOString();
+    const fetch = { ...given, entries: given.entries.map(storable) };
     return this.db.transaction((): RecordResult => {
       const state = this.getComic(name);
       const baseline = fetch.rebaseline === true || state === null || state.baselinedAt === null || state.feed !== fetch.feed;
@@ -214,7 +216,7 @@ export class ComicsStore {
        VALUES (@name, @feed, @now, @message, @code, 1, @now)
        ON CONFLICT (name) DO UPDATE SET last_checked = @now, last_error = @message, error_code = @code,
          failure_streak = failure_streak + 1, failing_since = COALESCE(failing_since, @now)`,
-    ).run({ name, feed, now, message: error.message, code: error.code });
+    ).run({ name, feed, now, message: capText(error.message, MAX_MESSAGE), code: error.code });
   }
 
   /**
@@ -382,13 +384,16 @@ export class ComicsStore {
            error_code, failure_streak, failing_since)
          VALUES (@name, @feed, @etag, @lastModified, @baselinedAt, @lastChecked, @lastSuccess, @lastError,
            @errorCode, @failureStreak, @failingSince)`,
-      ).run({ name, ...state });
+      ).run({ name, ...state, lastError: capText(state.lastError, MAX_MESSAGE) });
       const insert = this.#sql(
       `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
        VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
        ON CONFLICT (comic, key) DO NOTHING`,
       );
-      for (const strip of strips) insert.run({ comic: name, ...strip });
+      for (const strip of strips) {
+        const capped = storable({ ...strip, skipped: strip.skipped });
+        insert.run({ comic: name, ...strip, key: capped.key, url: capped.url, title: capped.title, skipped: capped.skipped ?? null });
+      }
     }).immediate();
   }
 
@@ -494,6 +499,21 @@ export class ComicsStore {
        AND (read_at IS NULL OR read_via = 'skipped') ORDER BY ${OLDEST_FIRST}`,
     ).all(JSON.stringify(ids)) as StripRow[];
   }
+}
+
+/**
+ * An entry as the store keeps it: free text cut to its limit, an overlong key
+ * hashed, an overlong link dropped (and the strip never opened); see src/text/limits.ts.
+ */
+function storable(entry: StripInput): StripInput {
+  const tooLong = entry.url !== null && entry.url.length > MAX_URL;
+  return {
+    ...entry,
+    key: capKey(entry.key),
+    url: tooLong ? null : entry.url,
+    title: capText(entry.title, MAX_TITLE),
+    skipped: tooLong ? `the link is longer than ${MAX_URL} characters` : capText(entry.skipped ?? null, MAX_MESSAGE),
+  };
 }
 
 /** Newest first by date; undated entries keep feed order (earlier in the feed = newer). */
