@@ -428,11 +428,19 @@ function resolveLocation(location: string, base: string): string {
   return target;
 }
 
+/**
+ * Network failures are retried, but for those another try will not fix. A timeout
+ * is retried only when no connection was made (undici's connect timeout): a server
+ * that accepted the connection and then sent nothing, or dripped bytes, stays
+ * silent on a second try, and retrying it held a whole check for tries × timeout.
+ * Nothing is lost by giving up: a comic's state advances only on success, so the
+ * next check is the retry.
+ */
 function isRetryableError(error: unknown): boolean {
   if (!isComicsError(error)) return false;
-  if (error.code === 'E_TIMEOUT') return true;
-  if (error.code !== 'E_NETWORK') return false;
   const code = (error.cause as { code?: unknown } | undefined)?.code;
+  if (error.code === 'E_TIMEOUT') return code === 'UND_ERR_CONNECT_TIMEOUT';
+  if (error.code !== 'E_NETWORK') return false;
   return typeof code !== 'string' || !PERMANENT_NETWORK_CODES.has(code);
 }
 

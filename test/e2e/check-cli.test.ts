@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startComicSite, type ComicSite } from '../helpers/comic-site.js';
 import { RECORD_BROWSER, recorded, runComics } from '../helpers/cli.js';
+import { startServer } from '../helpers/server.js';
 
 let site: ComicSite;
 let dir: string;
@@ -166,5 +167,27 @@ describe('comics CLI, end to end', () => {
     // The escape and bell bytes are gone; what is left of the sequence is inert text.
     expect(run.stdout).toMatch(/evil\s+1 new\s+Evil.*title/);
     expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+});
+
+describe('a silent server', () => {
+  it('costs the check one timeout, one request, and no other comic', async () => {
+    const silent = await startServer({ routes: { '/feed.xml': () => {} } });
+    try {
+      writeFileSync(
+        env.COMICS_CONFIG!,
+        JSON.stringify({ comics: [{ name: 'Silent', feed: silent.url('/feed.xml') }, { name: 'Working', feed: site.feedUrl('evil') }] }),
+      );
+      const run = await runComics(['check', '--timeout', '500', '--json'], env);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report.comics).toEqual([
+        expect.objectContaining({ name: 'Silent', status: 'error', errorCode: 'E_TIMEOUT' }),
+        expect.objectContaining({ name: 'Working', status: 'unchanged', baselined: true }),
+      ]);
+      expect(silent.stats.requests).toBe(1);
+    } finally {
+      await silent.close();
+    }
   });
 });

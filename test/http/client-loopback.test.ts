@@ -26,6 +26,17 @@ beforeAll(async () => {
       '/hang': () => {
         // never answers
       },
+      '/drip': (_req, res) => {
+        // Headers, then a byte every 50 ms, for ever.
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write('.')), 50);
+      },
+      '/drip-head': (req) => {
+        // Even the status line arrives a byte at a time.
+        const head = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok';
+        let at = 0;
+        const timer = setInterval(() => (req.socket.destroyed || at >= head.length ? clearInterval(timer) : req.socket.write(head[at++]!)), 50);
+      },
       '/trickle': (_req, res) => {
         res.writeHead(200);
         res.write('first bytes');
@@ -80,12 +91,25 @@ describe.each(['fetch', 'request'] as const)('HttpClient on a real socket, %s tr
     await http.close();
   });
 
-  it('times out a server that never answers, and one that stops mid-body', async () => {
-    const http = new HttpClient({ ...fast, timeoutMs: 100, maxTries: 2 });
-    const hangsBefore = server.hits.get('/hang') ?? 0;
-    await expect(http.get(server.url('/hang'))).rejects.toMatchObject({ code: 'E_TIMEOUT' });
-    expect((server.hits.get('/hang') ?? 0) - hangsBefore).toBe(2);
-    await expect(http.get(server.url('/trickle'), { maxTries: 1 })).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+  it('gives up on a server that accepts and never answers, or drips, after one try', async () => {
+    // A silent server stays silent: retrying it would hold the whole check for tries × timeout.
+    const http = new HttpClient({ ...fast, timeoutMs: 300, maxTries: 4 });
+    for (const path of ['/hang', '/drip', '/drip-head', '/trickle']) {
+      const before = server.hits.get(path) ?? 0;
+      await expect(http.get(server.url(path)), path).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+      expect((server.hits.get(path) ?? 0) - before, path).toBe(1);
+    }
+    await http.close();
+  });
+
+  it('still retries a refused connection', async () => {
+    const http = new HttpClient({ ...fast, maxTries: 3 });
+    const closed = await startServer();
+    const url = closed.url('/');
+    await closed.close();
+    const retries: string[] = [];
+    await expect(http.get(url, { onRetry: (info) => retries.push(info.reason) })).rejects.toMatchObject({ code: 'E_NETWORK' });
+    expect(retries).toHaveLength(2);
     await http.close();
   });
 

@@ -189,6 +189,18 @@ describe('HttpClient', () => {
     await expect(http.get(`${ORIGIN}/slow`)).rejects.toMatchObject({ code: 'E_TIMEOUT', message: /50 ms/ });
   });
 
+  it('retries a timeout only when no connection was made', async () => {
+    const connectTimeout = Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' });
+    nock(ORIGIN).get('/far').replyWithError(connectTimeout).get('/far').reply(200, 'at last');
+    const { http } = client();
+    const res = await http.get(`${ORIGIN}/far`);
+    expect(res.tries).toBe(2);
+    nock(ORIGIN).get('/silent').delay(500).reply(200, 'late');
+    const slow = client({ maxTries: 4, timeoutMs: 50 });
+    await expect(slow.http.get(`${ORIGIN}/silent`)).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    expect(slow.waits).toEqual([]);
+  });
+
   it('cuts off a body larger than the cap', async () => {
     nock(ORIGIN).get('/big').reply(200, 'x'.repeat(5000));
     const { http } = client({ maxBytes: 1000 });
