@@ -6,6 +6,7 @@ import { DEFAULTS } from '../crawl/settings.js';
 import type { CrawlOptions, CrawlProgress, PageRecord } from '../crawl/types.js';
 import { ComicsError, errorMessage } from '../errors.js';
 import { formatBytes } from '../http/body.js';
+import { plural } from './format.js';
 import type { CommandHost } from './program.js';
 import { integer, regex } from './options.js';
 import { colors as makeColors, sanitize, StatusLine, table, useColor, type Colors, type Output } from './terminal.js';
@@ -262,8 +263,8 @@ export function renderReport(report: CrawlReport, c: Colors): string {
   const blocked = report.blocked > 0 ? `, ${report.blocked} blocked by robots.txt` : '';
   lines.push(
     '',
-    `${report.status === 'interrupted' ? c.yellow('Interrupted') : 'Crawled'}: ${report.pages} pages in ${seconds} s ` +
-      `(${report.pagesPerSecond} pages/s), ${report.errors} errors${blocked}. Run ${report.run}.`,
+    `${report.status === 'interrupted' ? c.yellow('Interrupted') : 'Crawled'}: ${plural(report.pages, 'page')} in ${seconds} s ` +
+      `(${report.pagesPerSecond} pages/s), ${plural(report.errors, 'error')}${blocked}. Run ${report.run}.`,
   );
   if (report.queued > 0) lines.push(`${report.queued} URLs left: continue with comics crawl --resume ${report.run}`);
   return `${lines.join('\n')}\n`;

@@ -198,7 +198,9 @@ class CrawlJob {
     if (this.#abort.signal.aborted) return;
     const rules = this.#robots.rules(lane);
     if (!rules.allows(entry.url)) {
-      this.#settle(entry, { ...NOT_FETCHED, state: 'blocked', finalUrl: entry.url, error: rules.reason });
+      // A host whose robots.txt could not be fetched is down or failing: an error, not a refusal.
+      const state = rules.unreachable === null ? 'blocked' : 'skipped';
+      this.#settle(entry, { ...NOT_FETCHED, state, finalUrl: entry.url, errorCode: rules.unreachable, error: rules.reason });
       return;
     }
     const failures = this.#failures.get(lane) ?? 0;

@@ -20,15 +20,21 @@ export interface RobotsRules {
   crawlDelayMs: number;
   /** Why a URL is not allowed, for the record. */
   reason: string;
+  /**
+   * Set when nothing is allowed because robots.txt could not be fetched (the host is
+   * down, or answers 5xx): the site's rules refused nothing, so its URLs count as
+   * errors with this code, not as blocked.
+   */
+  unreachable: 'E_NETWORK' | 'E_HTTP_STATUS' | null;
 }
 
 const DISALLOWED = 'Disallowed by robots.txt';
-const ALLOW_ALL: RobotsRules = { allows: () => true, crawlDelayMs: 0, reason: DISALLOWED };
+const ALLOW_ALL: RobotsRules = { allows: () => true, crawlDelayMs: 0, reason: DISALLOWED, unreachable: null };
 
 /**
  * Rules from a robots.txt answer, as RFC 9309 says: 2xx is parsed; 4xx means no
  * rules (everything allowed); a 5xx or a network error means the site is
- * unreachable, so nothing is crawled.
+ * unreachable, so nothing is crawled, and that is reported as the error it is.
  *
  * @example
  * rulesFrom('https://x.test', { status: 200, body: 'User-agent: *\nDisallow: /private', error: null }).allows('https://x.test/private/a') // false
@@ -42,14 +48,16 @@ export function rulesFrom(origin: string, saved: SavedRobots, agent = ROBOTS_AGE
       allows: (url) => robot.isAllowed(url, agent) !== false,
       crawlDelayMs: typeof delay === 'number' && delay > 0 ? Math.round(delay * 1000) : 0,
       reason: DISALLOWED,
+      unreachable: null,
     };
   }
   if (saved.status !== null && saved.status >= 400 && saved.status < 500) return ALLOW_ALL;
-  const why = saved.error ?? `HTTP ${saved.status}`;
+  const why = saved.error ?? `it answered HTTP ${saved.status}`;
   return {
     allows: () => false,
     crawlDelayMs: 0,
-    reason: `Not fetched: robots.txt is unreachable (${why}), so the site is off limits (RFC 9309); --no-robots crawls anyway`,
+    reason: `Not fetched: ${origin}/robots.txt could not be fetched (${why}), so the site counts as off limits (RFC 9309); --no-robots crawls anyway`,
+    unreachable: saved.status === null ? 'E_NETWORK' : 'E_HTTP_STATUS',
   };
 }
 

@@ -87,7 +87,7 @@ describe('comics crawl (built CLI)', () => {
     expect(stderr).toContain(`${sites} line 4: expected one URL, got "not a url" (skipped)`);
     expect(stdout).toContain('Sites');
     expect(stdout).toContain('Broken links');
-    expect(stdout).toMatch(/Crawled: 3 pages in [\d.]+ s \([\d.]+ pages\/s\), \d+ errors\. Run \d+\./);
+    expect(stdout).toMatch(/Crawled: 3 pages in [\d.]+ s \([\d.]+ pages\/s\), \d+ errors?\. Run \d+\./);
   });
 
   it('exits 1 when a seed cannot be fetched at all, and 2 for usage errors', async () => {
@@ -109,5 +109,35 @@ describe('comics crawl (built CLI)', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ run: first.run, pages: first.pages, status: 'finished' });
     expect(server.stats.requests).toBe(before);
+  });
+});
+
+describe('a crawl of a host that is down', () => {
+  it('reports the network error as an error, not as a block by robots.txt', async () => {
+    const down = await startServer({ host: '127.0.0.6' });
+    const url = down.url('/');
+    await down.close();
+    const json = await comics(['crawl', url, '--json', '--max-tries', '1']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ pages: 0, errors: 1, blocked: 0 });
+    expect(report.sites[0].seedError).toMatch(/robots\.txt could not be fetched \(Network error \(.*ECONNREFUSED/);
+    expect(report.broken).toEqual([expect.objectContaining({ url, status: null, error: expect.stringMatching(/ECONNREFUSED/) })]);
+    const text = await comics(['crawl', url, '--max-tries', '1']);
+    expect(text.stdout).toMatch(/Crawled: 0 pages in [\d.]+ s \([\d.]+ pages\/s\), 1 error\. Run \d+\./);
+    expect(text.stdout).not.toMatch(/blocked by robots\.txt/);
+  });
+
+  it('counts a robots.txt that answers 5xx as an error too', async () => {
+    const failing = await startServer({ host: '127.0.0.7', routes: { '/robots.txt': { status: 503 }, '/': page([]) } });
+    try {
+      const run = await comics(['crawl', failing.url('/'), '--json', '--max-tries', '1']);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ errors: 1, blocked: 0 });
+      expect(report.sites[0].seedError).toMatch(/robots\.txt could not be fetched \(it answered HTTP 503\)/);
+      expect(failing.hits.get('/')).toBeUndefined();
+    } finally {
+      await failing.close();
+    }
   });
 });
