@@ -196,15 +196,24 @@ class ProgressBar {
   #draw(force: boolean): void {
     const p = this.#last;
     if (p === null) return;
-    const total = p.done + p.queued;
-    const width = 20;
-    const filled = total === 0 ? 0 : Math.round((p.done / total) * width);
-    const rate = p.elapsedMs > 0 ? Math.round((p.done / p.elapsedMs) * 1000) : 0;
-    this.#line.update(
-      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done} done · ${p.queued} queued · ${p.inFlight} in flight · ${p.errors} errors · ${rate} pages/s`,
-      force,
-    );
+    this.#line.update(progressLine(p), force);
   }
+}
+
+/**
+ * The progress bar's text. The rate is this invocation's pages over this invocation's
+ * time: a resumed run's earlier pages were fetched in another sitting.
+ *
+ * @example
+ * progressLine({ done: 300, doneNow: 100, queued: 100, inFlight: 2, errors: 0, elapsedMs: 2000 })
+ * // '[###############-----] 300 done · 100 queued · 2 in flight · 0 errors · 50 pages/s'
+ */
+export function progressLine(p: CrawlProgress): string {
+  const total = p.done + p.queued;
+  const width = 20;
+  const filled = total === 0 ? 0 : Math.round((p.done / total) * width);
+  const rate = p.elapsedMs > 0 ? Math.round((p.doneNow / p.elapsedMs) * 1000) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done} done · ${p.queued} queued · ${p.inFlight} in flight · ${plural(p.errors, 'error')} · ${rate} pages/s`;
 }
 
 /**

@@ -100,7 +100,7 @@ class CrawlJob {
   readonly #pending = new Map<number, Pending[]>();
   #started = 0;
   #fetchedNow = 0;
-  #progress: CrawlProgress = { done: 0, queued: 0, inFlight: 0, errors: 0, elapsedMs: 0 };
+  #progress: CrawlProgress = { done: 0, doneNow: 0, queued: 0, inFlight: 0, errors: 0, elapsedMs: 0 };
   #fatal: unknown = null;
 
   constructor(run: number, seeds: string[], settings: CrawlSettings, options: CrawlOptions, deps: CrawlDeps) {
@@ -295,6 +295,7 @@ class CrawlJob {
   #settle(entry: FrontierEntry, outcome: UrlOutcome, chainOpen = false): void {
     this.#store.record(entry.id, chainOpen ? { ...outcome, finalUrl: null } : outcome);
     this.#progress.done++;
+    this.#progress.doneNow++;
     this.#progress.queued--;
     if (failed(outcome)) this.#progress.errors++;
     if (chainOpen) return;

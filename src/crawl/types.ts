@@ -68,6 +68,8 @@ export interface PageRecord {
 export interface CrawlProgress {
   /** URLs settled in this run (all invocations of it). */
   done: number;
+  /** URLs settled by this invocation alone (a resumed run's rate counts only these). */
+  doneNow: number;
   /** Waiting in the frontier. */
   queued: number;
   inFlight: number;

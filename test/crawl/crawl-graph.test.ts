@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawl } from '../../src/crawl/crawler.js';
 import { crawlReport } from '../../src/crawl/report.js';
-import type { CrawlOptions, PageRecord } from '../../src/crawl/types.js';
+import type { CrawlOptions, CrawlProgress, PageRecord } from '../../src/crawl/types.js';
+import { progressLine } from '../../src/cli/crawl.js';
 import { createCounter, startServer, type TestServer } from '../helpers/server.js';
 import { graph, page, world } from './fixtures.js';
 
@@ -287,7 +288,11 @@ describe('interrupt and resume', () => {
     expect(store.getRun(stopped.run).status).toBe('interrupted');
 
     const second: PageRecord[] = [];
-    const resumed = await crawl([], { resume: stopped.run, onPage: (p) => second.push(p) }, { http, store });
+    const counters: CrawlProgress[] = [];
+    const resumed = await crawl([], { resume: stopped.run, onPage: (p, progress) => (second.push(p), counters.push(progress)) }, { http, store });
+    // This invocation's own count, for its rate; the run's count includes the first sitting.
+    expect(counters.at(-1)).toMatchObject({ done: 41, doneNow: second.length });
+    expect(progressLine({ ...counters.at(-1)!, elapsedMs: 1000 })).toMatch(new RegExp(`41 done .* ${second.length} pages/s$`));
     expect(resumed).toMatchObject({ run: stopped.run, interrupted: false, queued: 0, pages: 41 });
     const before = new Set(first.map((p) => p.url));
     expect(second.filter((p) => before.has(p.url))).toEqual([]);
