@@ -259,14 +259,26 @@ export function renderReport(report: CrawlReport, c: Colors): string {
   }
   more(report.redirects.length);
 
-  lines.push('', c.bold(`Feeds found (${report.feedDetails.length})`));
-  if (report.feedDetails.length === 0) lines.push('  none');
-  for (const feed of report.feedDetails.slice(0, SHOW)) {
+  // Only feeds that answered as feeds are offered for `comics add`; the others are said apart.
+  const working = report.feedDetails.filter((feed) => feed.status === 'ok');
+  const broken = report.feedDetails.filter((feed) => feed.status === 'broken');
+  const unchecked = report.feedDetails.filter((feed) => feed.status === 'unchecked');
+  lines.push('', c.bold(`Feeds found (${working.length})`));
+  if (working.length === 0) lines.push('  none');
+  for (const feed of working.slice(0, SHOW)) {
     const title = feed.title === null ? '' : ` "${sanitize(feed.title)}"`;
     lines.push(`  ${c.cyan(feed.url)}${c.dim(`  ${feed.type}${title}, on ${feed.from}`)}`);
   }
-  more(report.feedDetails.length);
-  if (report.feedDetails.length > 0) lines.push(c.dim('  Follow one with: comics add <feed url>'));
+  more(working.length);
+  if (working.length > 0) lines.push(c.dim('  Follow one with: comics add <feed url>'));
+  if (broken.length > 0) {
+    lines.push(c.yellow(`  Announced but not answering as feeds (${broken.length}):`));
+    for (const feed of broken.slice(0, SHOW)) lines.push(c.dim(`    ${feed.url}  ${sanitize(feed.error)}, on ${feed.from}`));
+    more(broken.length);
+  }
+  if (unchecked.length > 0) {
+    lines.push(c.dim(`  ${plural(unchecked.length, 'more feed')} announced but not fetched by this crawl (another site, robots.txt or the limits); see --json`));
+  }
 
   const seconds = (report.elapsedMs / 1000).toFixed(1);
   const blocked = report.blocked > 0 ? `, ${report.blocked} blocked by robots.txt` : '';

@@ -1,4 +1,4 @@
-import type { CrawlStore } from '../store/crawl-store.js';
+import type { CrawlStore, FeedRow } from '../store/crawl-store.js';
 import type { CrawlSummary, SiteSummary } from './types.js';
 
 /** A URL that failed, with where it was linked from. */
@@ -29,6 +29,14 @@ export interface FeedReport {
   /** The first page that advertised it. */
   from: string;
   site: string;
+  /**
+   * How the feed's own URL answered this crawl: `ok` (2xx, not an HTML page), `broken`
+   * (an error status, a network error, an HTML page), or `unchecked` (the crawl did not
+   * fetch it: another site, robots.txt, or beyond --max-pages / --max-depth).
+   */
+  status: 'ok' | 'broken' | 'unchecked';
+  /** For a broken feed: what it answered. */
+  error: string | null;
 }
 
 /** The document `comics crawl --json` prints. */
@@ -43,7 +51,7 @@ export interface CrawlReport {
   pagesPerSecond: number;
   broken: BrokenLink[];
   redirects: RedirectReport[];
-  /** URLs of the feeds found, ready for `comics add`. */
+  /** URLs of the feeds found that answered as feeds, ready for `comics add`. */
   feeds: string[];
   feedDetails: FeedReport[];
   sites: SiteSummary[];
@@ -76,7 +84,10 @@ export function crawlReport(store: CrawlStore, summary: CrawlSummary, warnings: 
     const referrers = store.brokenReferrers(summary.run);
     for (const link of broken) link.referrers = referrers.get(link.url) ?? [];
   }
-  const feedRows = store.feeds(summary.run);
+  const feedDetails = store.feeds(summary.run).map((feed): FeedReport => {
+    const { status, error } = feedStatus(feed);
+    return { url: feed.url, type: feed.type, title: feed.title, from: feed.from, site: siteName(feed.site), status, error };
+  });
   const seconds = summary.elapsedMs / 1000;
   return {
     run: summary.run,
@@ -89,15 +100,20 @@ export function crawlReport(store: CrawlStore, summary: CrawlSummary, warnings: 
     pagesPerSecond: seconds > 0 ? Math.round((summary.pages / seconds) * 10) / 10 : 0,
     broken,
     redirects: [...store.redirects(summary.run)],
-    feeds: feedRows.map((feed) => feed.url),
-    feedDetails: feedRows.map((feed) => ({
-      url: feed.url,
-      type: feed.type,
-      title: feed.title,
-      from: feed.from,
-      site: siteName(feed.site),
-    })),
+    feeds: feedDetails.filter((feed) => feed.status === 'ok').map((feed) => feed.url),
+    feedDetails,
     sites: summary.sites,
     warnings,
   };
+}
+
+/** Whether a feed the crawl found answered as a feed when the crawl fetched it. */
+function feedStatus(feed: FeedRow): Pick<FeedReport, 'status' | 'error'> {
+  if (feed.finalState === null || feed.finalState === 'queued' || feed.finalState === 'blocked') return { status: 'unchecked', error: null };
+  if (feed.error !== null) return { status: 'broken', error: feed.error };
+  if (feed.status === null || feed.status < 200 || feed.status > 299) return { status: 'broken', error: `HTTP ${feed.status ?? '---'}` };
+  if (feed.contentType !== null && /^\s*(?:text\/html|application\/xhtml\+xml)/i.test(feed.contentType)) {
+    return { status: 'broken', error: `an HTML page (${feed.contentType})` };
+  }
+  return { status: 'ok', error: null };
 }

@@ -97,6 +97,13 @@ export interface FeedRow {
   type: string;
   title: string | null;
   from: string;
+  /** The state of the feed URL's own row in this run; null when the crawl never queued it. */
+  state: string | null;
+  /** The state at the end of its redirects (its own when there are none); null when not reached. */
+  finalState: string | null;
+  status: number | null;
+  contentType: string | null;
+  error: string | null;
 }
 
 /** Links written by one multi-row INSERT. */
@@ -415,11 +422,18 @@ export class CrawlStore {
       .iterate(run) as IterableIterator<RedirectRow>;
   }
 
+  /** Feeds found, each with how its own URL answered in this run (the end of its redirects), if it was fetched. */
   feeds(run: number): FeedRow[] {
     return this.#db
       .prepare(
-        `SELECT d.url, d.site, d.type, d.title, p.url AS "from" FROM crawl_feeds d
-         JOIN crawl_pages p ON p.id = d.from_id WHERE d.run = ? ORDER BY d.site, p.id, d.url`,
+        `SELECT d.url, d.site, d.type, d.title, p.url AS "from", f.state,
+           CASE WHEN f.redirect_to IS NULL THEN f.state ELSE t.state END AS finalState,
+           COALESCE(t.status, f.status) AS status, COALESCE(t.content_type, f.content_type) AS contentType,
+           COALESCE(t.error, f.error) AS error
+         FROM crawl_feeds d JOIN crawl_pages p ON p.id = d.from_id
+         LEFT JOIN crawl_pages f ON f.run = d.run AND f.url = d.url
+         LEFT JOIN crawl_pages t ON f.redirect_to IS NOT NULL AND t.run = d.run AND t.url = f.final_url
+         WHERE d.run = ? ORDER BY d.site, p.id, d.url`,
       )
       .all(run) as FeedRow[];
   }

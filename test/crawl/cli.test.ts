@@ -141,3 +141,42 @@ describe('a crawl of a host that is down', () => {
     }
   });
 });
+
+describe('feeds a crawl finds', () => {
+  it('are offered for comics add only when they answered as feeds', async () => {
+    const site = await startServer({
+      host: '127.0.0.8',
+      routes: {
+        '/': page(
+          [],
+          '<link rel="alternate" type="application/rss+xml" href="/rss.xml" title="Works">' +
+            '<link rel="alternate" type="application/atom+xml" href="/gone.xml" title="Gone">' +
+            '<link rel="alternate" type="application/rss+xml" href="/old.xml" title="Moved">' +
+            '<link rel="alternate" type="application/rss+xml" href="http://127.0.0.9:1/elsewhere.xml" title="Elsewhere">',
+        ),
+        '/rss.xml': { headers: { 'content-type': 'application/rss+xml' }, body: '<rss version="2.0"><channel/></rss>' },
+        '/old.xml': { status: 301, headers: { location: '/rss2.xml' } },
+        '/rss2.xml': { headers: { 'content-type': 'text/xml' }, body: '<rss version="2.0"><channel/></rss>' },
+      },
+    });
+    try {
+      const json = await comics(['crawl', site.url('/'), '--json']);
+      const report = JSON.parse(json.stdout);
+      expect(report.feeds.sort()).toEqual([site.url('/old.xml'), site.url('/rss.xml')]);
+      expect(report.feedDetails).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ url: site.url('/gone.xml'), status: 'broken', error: 'HTTP 404' }),
+          expect.objectContaining({ url: 'http://127.0.0.9:1/elsewhere.xml', status: 'unchecked' }),
+        ]),
+      );
+      const text = (await comics(['crawl', site.url('/')])).stdout;
+      const found = text.slice(text.indexOf('Feeds found'), text.indexOf('Follow one with'));
+      expect(found).toMatch(/^Feeds found \(2\)/);
+      expect(found).not.toContain('gone.xml');
+      expect(text).toMatch(/Announced but not answering as feeds \(1\):\n\s+http:\/\/127\.0\.0\.8:\d+\/gone\.xml {2}HTTP 404/);
+      expect(text).toMatch(/1 more feed announced but not fetched by this crawl/);
+    } finally {
+      await site.close();
+    }
+  });
+});
