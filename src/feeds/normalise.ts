@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { htmlParser } from './html-parser.js';
 import { parseFeedDate } from './dates.js';
+import { isNoiseImage } from '../pages/image-rules.js';
 import type { FeedEntry } from './types.js';
 
 /**
@@ -56,26 +57,36 @@ export function plainText(value: string | null | undefined): string | null {
   return text === '' ? null : text;
 }
 
+/** A strip image as an entry gives it: its URL, alt text and hover text. */
+export interface EntryImage {
+  src: string;
+  alt: string | null;
+  title: string | null;
+}
+
 /**
- * The first image in an HTML fragment that could be the strip: http(s)
- * after resolving against `base`, and not a 1x1 tracking pixel.
+ * The first image in an HTML fragment that could be the strip: http(s) after
+ * resolving against `base`, and not furniture (tracking pixels and 1×1 images,
+ * feedburner's `~r/` images, icons, emoji: the page-mode rules, see
+ * src/pages/image-rules.ts). Keeps its alt text and title (the hover text).
  *
  * @example
- * firstImage('<p><img src="strip.png"></p>', 'https://example.com/c/1/'); // 'https://example.com/c/1/strip.png'
+ * firstImage('<p><img src="strip.png" title="Hover"></p>', 'https://example.com/c/1/');
+ * // { src: 'https://example.com/c/1/strip.png', alt: null, title: 'Hover' }
  */
-export function firstImage(html: string | null | undefined, base: string | null): string | null {
+export function firstImage(html: string | null | undefined, base: string | null): EntryImage | null {
   if (!html || !/<img/i.test(html)) return null;
-  let found: string | null = null;
+  let found: EntryImage | null = null;
   const parser = new (htmlParser())(
     {
       onopentag(name, attributes) {
         if (found !== null || name !== 'img') return;
-        if (attributes.width === '1' && attributes.height === '1') return;
         const src = resolveUrl(attributes.src, base);
-        if (isHttpUrl(src)) {
-          found = src;
-          parser.pause();
-        }
+        if (!isHttpUrl(src)) return;
+        const { width, height, alt, title } = attributes;
+        if (isNoiseImage({ url: src, width, height, names: [attributes.class, attributes.id], described: [alt, title] })) return;
+        found = { src, alt: plainText(alt), title: plainText(title) };
+        parser.pause();
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
@@ -120,6 +131,10 @@ export interface MediaCandidate {
   medium?: string | null | undefined;
   /** How the candidate was declared; decides which type rules apply. */
   kind: 'enclosure' | 'media' | 'thumbnail';
+  /** A description of the image (Media RSS `media:description`), as alt text. */
+  alt?: string | null | undefined;
+  /** Its title (Media RSS `media:title`), as hover text. */
+  title?: string | null | undefined;
 }
 
 /** An entry as the format readers see it, before it is normalised. */
@@ -167,11 +182,12 @@ export function toFeedEntry(raw: RawEntry): FeedEntry {
   const url = resolveUrl(raw.link, raw.base);
   const title = plainText(raw.title);
   const id = raw.id?.trim() || null;
-  const image = pickImage(raw);
-  if (id !== null || url !== null) return { key: id ?? url!, url, title, published, image };
+  const picked = pickImage(raw);
+  const image = { image: picked?.src ?? null, imageAlt: picked?.alt ?? null, imageTitle: picked?.title ?? null };
+  if (id !== null || url !== null) return { key: id ?? url!, url, title, published, ...image };
   const media = raw.media.map((candidate) => resolveUrl(candidate.url, raw.base)).filter((found): found is string => found !== null);
   const bodies = raw.html.map((body) => body.value?.trim() ?? '').filter((body) => body !== '');
-  return { key: contentKey(title, published, media, bodies), legacyKey: hashKey(title, published), url, title, published, image };
+  return { key: contentKey(title, published, media, bodies), legacyKey: hashKey(title, published), url, title, published, ...image };
 }
 
 function firstDate(candidates: readonly (string | null | undefined)[]): string | null {
@@ -182,10 +198,17 @@ function firstDate(candidates: readonly (string | null | undefined)[]): string |
   return null;
 }
 
-function pickImage(raw: RawEntry): string | null {
+/**
+ * The strip image: a declared image first (JSON Feed `image`, then enclosures and
+ * Media RSS with an image type), else the first meaningful `<img>` of the content,
+ * then the summary or description.
+ */
+function pickImage(raw: RawEntry): EntryImage | null {
   for (const candidate of raw.media) {
     const url = resolveUrl(candidate.url, raw.base);
-    if (isHttpUrl(url) && isImageCandidate(candidate, url)) return url;
+    if (isHttpUrl(url) && isImageCandidate(candidate, url) && !isNoiseImage({ url })) {
+      return { src: url, alt: plainText(candidate.alt), title: plainText(candidate.title) };
+    }
   }
   for (const body of raw.html) {
     const image = firstImage(body.value, body.base);

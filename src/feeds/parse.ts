@@ -122,7 +122,7 @@ function withEmptyEntries(text: string, format: FeedMarkup, entries: FeedEntry[]
 }
 
 function blankEntry(): FeedEntry {
-  return { key: contentKey(null, null, [], []), url: null, title: null, published: null, image: null };
+  return { key: contentKey(null, null, [], []), url: null, title: null, published: null, image: null, imageAlt: null, imageTitle: null };
 }
 
 /** The XML parser's own message (feedsmith wraps it in a generic one). */

@@ -30,6 +30,10 @@ export interface FeedEntry {
   published: string | null;
   /** Absolute http(s) URL of the strip image, null if none was found. */
   image: string | null;
+  /** The strip image's alt text, plain. */
+  imageAlt: string | null;
+  /** The strip image's title: the hover text (half of xkcd), plain. */
+  imageTitle: string | null;
 }
 
 /**

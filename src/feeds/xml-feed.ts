@@ -164,7 +164,7 @@ function mediaCandidates(media: MediaNs.ItemOrFeed | undefined): MediaCandidate[
   const out: MediaCandidate[] = [];
   const groups = media.groups ?? [];
   for (const content of [...(media.contents ?? []), ...groups.flatMap((g) => g.contents ?? [])]) {
-    out.push({ url: content.url, type: content.type, medium: content.medium, kind: 'media' });
+    out.push({ url: content.url, type: content.type, medium: content.medium, kind: 'media', alt: content.description?.value, title: content.title?.value });
   }
   // Thumbnails come last: a video's poster frame is a fallback, not the strip.
   const thumbnails = [

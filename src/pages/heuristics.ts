@@ -14,6 +14,7 @@ import { parse } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { ComicsError } from '../errors.js';
 import { parseFeedDate } from '../feeds/dates.js';
+import { dimension, hasAny, IMAGE_NOISE, isNoiseImage, pathOf, tokens } from './image-rules.js';
 
 /** CSS selectors a page-mode comic may set; see the README for what each selects. */
 export interface PageSelectors {
@@ -140,13 +141,6 @@ function selectedKey($: CheerioAPI, selector: string, base: string): { key: stri
 // ---------------------------------------------------------------------------
 // Image
 
-const IMAGE_NOISE = new Set(
-  (
-    'logo logos icon icons favicon avatar avatars gravatar banner banners button buttons btn sprite spacer blank pixel ' +
-    'badge emoji social share facebook twitter tumblr instagram patreon kofi rss feed ad ads advert advertisement ' +
-    'header masthead thumbnail thumbnails sticker loading spinner arrow nav'
-  ).split(' '),
-);
 const AWAY_FROM_STRIP = new Set(
   'sidebar widget widgets footer header menu comments comment related share sharing social avatar respond'.split(' '),
 );
@@ -191,10 +185,10 @@ export function rankImages($: CheerioAPI, base: string): ImageCandidate[] {
     // A strip drawn as a CSS background of an element named for it (`<div id="comic" style="background-image: url(...)">`).
     const url = element.name === 'img' ? imageUrl(element, base) : hasAny(named, STRIP_HINTS) ? backgroundUrl(element, base) : null;
     if (url === null) return;
-    const width = dimension(element.attribs.width);
-    const height = dimension(element.attribs.height);
-    if ((width !== null && width < 120) || (height !== null && height < 120)) return;
-    if (hasAny(named, IMAGE_NOISE) || hasAny(described, IMAGE_NOISE) || hasAny(tokens(pathOf(url), hostOf(url)), IMAGE_NOISE)) return;
+    const { width: declaredWidth, height: declaredHeight, class: className, id, alt, title } = element.attribs;
+    if (isNoiseImage({ url, width: declaredWidth, height: declaredHeight, names: [className, id], described: [alt, title] }, IMAGE_NOISE)) return;
+    const width = dimension(declaredWidth);
+    const height = dimension(declaredHeight);
     const context = ancestorTokens(element, 6, base);
     // Named for the strip by the page's own markup (class or id, its own or a container's):
     // the strongest sign there is. The alt text and file name are weaker ones.
@@ -249,10 +243,6 @@ function backgroundUrl(element: Element, base: string): string | null {
 function imageStem(url: string): string {
   const name = pathOf(url).split('/').pop() ?? '';
   return name.replace(/\.[a-z0-9]+$/i, '').replace(/-\d+x\d+$/, '').toLowerCase();
-}
-
-function dimension(value: string | undefined): number | null {
-  return value !== undefined && /^\s*\d+\s*(?:px)?\s*$/i.test(value) ? Number.parseInt(value, 10) : null;
 }
 
 function ancestorTokens(element: Element, depth: number, base: string): { names: Set<string>; main: boolean; away: boolean; foreignLink: boolean } {
@@ -492,34 +482,3 @@ export function sameSite(a: string, b: string): boolean {
   return host(a) === host(b);
 }
 
-function pathOf(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname);
-  } catch {
-    return url;
-  }
-}
-
-function hostOf(url: string): string {
-  return new URL(url).hostname;
-}
-
-/**
- * Lower-case words of class names, ids, labels and file names: camelCase,
- * letters and digits, and punctuation all split, so `cc-prev`,
- * `previousButton` and `button_previous` all hold "prev" or "previous".
- */
-function tokens(...parts: (string | undefined | null)[]): Set<string> {
-  const words = new Set<string>();
-  for (const part of parts) {
-    if (!part) continue;
-    const spaced = part.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').replace(/(\p{L})(\p{N})|(\p{N})(\p{L})/gu, '$1$3 $2$4');
-    for (const word of spaced.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word) words.add(word);
-  }
-  return words;
-}
-
-function hasAny(words: Set<string>, wanted: Set<string>): boolean {
-  for (const word of words) if (wanted.has(word)) return true;
-  return false;
-}

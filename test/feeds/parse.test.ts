@@ -43,6 +43,8 @@ describe('parseFeed: RSS 2.0', () => {
           title: 'Strip #12: Tea Time',
           published: '2021-03-02T22:39:15Z',
           image: 'https://comic.test/strips/12.png',
+          imageAlt: 'Tea',
+          imageTitle: null,
         },
       ],
     });
@@ -207,7 +209,7 @@ describe('parseFeed: RSS 1.0 (RDF)', () => {
       version: 'rss10',
       title: 'RDF strips',
       link: 'https://comic.test/',
-      entries: [{ key: 'https://comic.test/c/1', url: 'https://comic.test/c/1', title: 'One', published: '2019-08-27T00:00:00Z', image: null }],
+      entries: [{ key: 'https://comic.test/c/1', url: 'https://comic.test/c/1', title: 'One', published: '2019-08-27T00:00:00Z', image: null, imageAlt: null, imageTitle: null }],
     });
   });
 });
@@ -231,7 +233,7 @@ describe('parseFeed: Atom', () => {
       title: 'A & B',
       link: 'https://comic.test/',
       entries: [
-        { key: 'tag:comic.test,2024:1', url: 'https://comic.test/c/1', title: 'One', published: '2024-01-01T15:00:00Z', image: 'https://comic.test/s/1.png' },
+        { key: 'tag:comic.test,2024:1', url: 'https://comic.test/c/1', title: 'One', published: '2024-01-01T15:00:00Z', image: 'https://comic.test/s/1.png', imageAlt: null, imageTitle: null },
       ],
     });
   });
@@ -301,9 +303,9 @@ describe('parseFeed: JSON Feed', () => {
       title: 'JSON strips',
       link: 'https://comic.test/',
       entries: [
-        { key: '42', url: 'https://comic.test/c/42', title: 'Forty-two', published: '2024-03-01T11:00:00Z', image: 'https://comic.test/i/42.png' },
-        { key: 'b', url: null, title: null, published: '2024-03-02T00:00:00Z', image: 'https://cdn.test/b.png' },
-        { key: 'c', url: null, title: null, published: null, image: 'https://comic.test/a/c.webp' },
+        { key: '42', url: 'https://comic.test/c/42', title: 'Forty-two', published: '2024-03-01T11:00:00Z', image: 'https://comic.test/i/42.png', imageAlt: null, imageTitle: null },
+        { key: 'b', url: null, title: null, published: '2024-03-02T00:00:00Z', image: 'https://cdn.test/b.png', imageAlt: null, imageTitle: null },
+        { key: 'c', url: null, title: null, published: null, image: 'https://comic.test/a/c.webp', imageAlt: null, imageTitle: null },
       ],
     });
   });
@@ -407,7 +409,7 @@ describe('parseFeed: malformed feeds real sites serve', () => {
   it('reads an unterminated CDATA section', () => {
     const body = '<rss version="2.0"><channel><title>t</title><item><guid>a</guid><description><![CDATA[<img src="/x.png"> and then';
     expect(parseFeed(body, { url: URL_ }).entries).toEqual([
-      { key: 'a', url: null, title: null, published: null, image: 'https://comic.test/x.png' },
+      { key: 'a', url: null, title: null, published: null, image: 'https://comic.test/x.png', imageAlt: null, imageTitle: null },
     ]);
   });
 });
