@@ -9,6 +9,10 @@ export interface HistoryEntry {
   title: string | null;
   url: string | null;
   published: string | null;
+  /** The strip image, with its alt and hover text. */
+  image: string | null;
+  imageAlt: string | null;
+  imageTitle: string | null;
   firstSeen: string;
   status: StripStatus;
   readAt: string | null;
@@ -37,6 +41,9 @@ function toEntry(strip: StripRow): HistoryEntry {
     title: strip.title,
     url: strip.url,
     published: strip.published,
+    image: strip.image,
+    imageAlt: strip.imageAlt,
+    imageTitle: strip.imageTitle,
     firstSeen: strip.firstSeen,
     status: strip.skipped !== null || strip.readVia === 'skipped' ? 'skipped' : strip.readAt === null ? 'unread' : 'read',
     readAt: strip.readAt,

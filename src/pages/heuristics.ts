@@ -32,6 +32,12 @@ export interface Found {
   selector: string | null;
 }
 
+/** The strip image, with the alt text and hover text (`title`) its `<img>` carries. */
+export interface FoundImage extends Found {
+  alt: string | null;
+  title: string | null;
+}
+
 /** What a strip page holds. */
 export interface StripPage {
   /** The page's URL (after redirects). */
@@ -42,7 +48,7 @@ export interface StripPage {
   title: string | null;
   /** From `article:published_time`, when the page says; ISO 8601 UTC. */
   published: string | null;
-  image: Found | null;
+  image: FoundImage | null;
   prev: Found | null;
   /** A link to a newer strip: when present, this page is not the newest. */
   next: Found | null;
@@ -164,12 +170,25 @@ interface ImageCandidate {
  * content, and size (declared width × height). Against: being in a header,
  * footer, sidebar, menu or comments. With no image good enough, og:image.
  */
-function findImage($: CheerioAPI, base: string): Found | null {
+function findImage($: CheerioAPI, base: string): FoundImage | null {
   const best = rankImages($, base)[0];
-  if (best && best.score >= IMAGE_THRESHOLD) return { url: best.url, via: best.via, selector: suggestSelector($, best.element) };
+  if (best && best.score >= IMAGE_THRESHOLD) {
+    return { url: best.url, via: best.via, selector: suggestSelector($, best.element), ...imageTexts(best.element) };
+  }
   const og = resolveHttp(meta($, 'og:image') ?? meta($, 'twitter:image'), base);
-  if (og && !hasAny(tokens(pathOf(og)), IMAGE_NOISE)) return { url: og, via: 'og:image', selector: null };
+  if (og && !hasAny(tokens(pathOf(og)), IMAGE_NOISE)) {
+    return { url: og, via: 'og:image', selector: null, alt: clean(meta($, 'og:image:alt') ?? meta($, 'twitter:image:alt')), title: null };
+  }
   return null;
+}
+
+/** An image element's alt text and hover text, whitespace collapsed (their length is capped where they are stored). */
+function imageTexts(element: Element): { alt: string | null; title: string | null } {
+  const text = (value: string | undefined): string | null => {
+    const collapsed = (value ?? '').replace(/\s+/g, ' ').trim();
+    return collapsed === '' ? null : collapsed;
+  };
+  return { alt: text(element.attribs.alt), title: text(element.attribs.title) };
 }
 
 const IMAGE_THRESHOLD = 25;
@@ -215,11 +234,11 @@ export function rankImages($: CheerioAPI, base: string): ImageCandidate[] {
   return candidates.sort((a, b) => b.score - a.score);
 }
 
-function selectedImage($: CheerioAPI, selector: string, base: string): Found | null {
+function selectedImage($: CheerioAPI, selector: string, base: string): FoundImage | null {
   for (const element of select($, selector, 'image')) {
     const target = element.name === 'img' ? element : ($(element).find('img').get(0) ?? element);
     const url = imageUrl(target, base) ?? resolveHttp(target.attribs.content ?? target.attribs.href, base) ?? backgroundUrl(target, base);
-    if (url) return { url, via: 'selector', selector };
+    if (url) return { url, via: 'selector', selector, ...imageTexts(target) };
   }
   return null;
 }

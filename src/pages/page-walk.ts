@@ -152,6 +152,8 @@ export async function walkPages(fetchPage: PageFetcher, options: WalkOptions): P
       title: page.title,
       published: page.published,
       image: page.image?.url ?? null,
+      imageAlt: page.image?.alt ?? null,
+      imageTitle: page.image?.title ?? null,
       ...(urls.length === 0 ? { sharedUrl: true } : {}),
     });
     if (take !== undefined && strips.length >= take) return result('taken');

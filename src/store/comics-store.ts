@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
-import { capKey, capText, MAX_MESSAGE, MAX_TITLE, MAX_URL } from '../text/limits.js';
+import { capKey, capText, MAX_IMAGE_TEXT, MAX_MESSAGE, MAX_TITLE, MAX_URL } from '../text/limits.js';
 import { isClaimLive } from './claims.js';
 
 /** A strip as a feed (or page walk) reports it. */
@@ -13,6 +13,10 @@ export interface StripInput {
   /** ISO 8601 or null. */
   published: string | null;
   image: string | null;
+  /** The image's alt text, when known. */
+  imageAlt?: string | null;
+  /** The image's hover text (its title attribute), when known. */
+  imageTitle?: string | null;
   /** Why this strip must never be opened (unsafe URL, no link), or null. */
   skipped?: string | null;
   /**
@@ -38,6 +42,13 @@ export interface StripRow {
   title: string | null;
   published: string | null;
   image: string | null;
+  imageAlt: string | null;
+  /** The image's hover text. */
+  imageTitle: string | null;
+  /** When the strip's own page was read to find an image it was recorded without (at most once). */
+  imageLookedAt: string | null;
+  /** Why that found none, when it did not. */
+  imageNote: string | null;
   /** Index in the feed document (or page walk) that first listed it (0 = first, usually the newest). */
   position: number;
   /** See {@link StripInput.orderAt}. */
@@ -120,7 +131,8 @@ const NEWEST_FIRST = 'COALESCE(published, order_at, first_seen) DESC, comic ASC,
  */
 const RECORDED_LAST_FIRST = 'first_seen DESC, COALESCE(published, order_at) DESC, comic ASC, position ASC, id DESC';
 
-const STRIP_COLUMNS = `id, comic, key, url, title, published, image, position, order_at AS orderAt, first_seen AS firstSeen,
+const STRIP_COLUMNS = `id, comic, key, url, title, published, image, image_alt AS imageAlt, image_title AS imageTitle,
+  image_looked_at AS imageLookedAt, image_note AS imageNote, position, order_at AS orderAt, first_seen AS firstSeen,
   read_at AS readAt, read_via AS readVia, skipped`;
 const COMIC_COLUMNS = `name, feed, etag, last_modified AS lastModified, baselined_at AS baselinedAt,
   last_checked AS lastChecked, last_success AS lastSuccess, last_error AS lastError, error_code AS errorCode,
@@ -386,13 +398,25 @@ export class ComicsStore {
            @errorCode, @failureStreak, @failingSince)`,
       ).run({ name, ...state, lastError: capText(state.lastError, MAX_MESSAGE) });
       const insert = this.#sql(
-      `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
-       VALUES (@comic, @key, @url, @title, @published, @image, @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
+      `INSERT INTO strips (comic, key, url, title, published, image, image_alt, image_title, image_looked_at, image_note,
+         position, order_at, first_seen, read_at, read_via, skipped)
+       VALUES (@comic, @key, @url, @title, @published, @image, @imageAlt, @imageTitle, @imageLookedAt, @imageNote,
+         @position, @orderAt, @firstSeen, @readAt, @readVia, @skipped)
        ON CONFLICT (comic, key) DO NOTHING`,
       );
       for (const strip of strips) {
-        const capped = storable({ ...strip, skipped: strip.skipped });
-        insert.run({ comic: name, ...strip, key: capped.key, url: capped.url, title: capped.title, skipped: capped.skipped ?? null });
+        const capped = storable(strip);
+        insert.run({
+          comic: name,
+          ...strip,
+          key: capped.key,
+          url: capped.url,
+          title: capped.title,
+          imageAlt: capped.imageAlt ?? null,
+          imageTitle: capped.imageTitle ?? null,
+          imageNote: capText(strip.imageNote, MAX_MESSAGE),
+          skipped: capped.skipped ?? null,
+        });
       }
     }).immediate();
   }
@@ -465,8 +489,8 @@ export class ComicsStore {
     // Positional parameters bind faster than an object by name (with reading back only the rows a
     // check reports, a 200-comic baseline went from ~45 to ~36 ms, measured).
     const insert = this.#sql(
-    `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (comic, key) DO NOTHING`,
+    `INSERT INTO strips (comic, key, url, title, published, image, image_alt, image_title, position, order_at, first_seen, read_at, read_via, skipped)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (comic, key) DO NOTHING`,
     );
     const ids: number[] = [];
     entries.forEach((entry, position) => {
@@ -479,6 +503,8 @@ export class ComicsStore {
         entry.title,
         entry.published,
         entry.image,
+        entry.imageAlt ?? null,
+        entry.imageTitle ?? null,
         position,
         entry.orderAt ?? null,
         now,
@@ -512,6 +538,8 @@ function storable(entry: StripInput): StripInput {
     key: capKey(entry.key),
     url: tooLong ? null : entry.url,
     title: capText(entry.title, MAX_TITLE),
+    imageAlt: capText(entry.imageAlt ?? null, MAX_IMAGE_TEXT),
+    imageTitle: capText(entry.imageTitle ?? null, MAX_IMAGE_TEXT),
     skipped: tooLong ? `the link is longer than ${MAX_URL} characters` : capText(entry.skipped ?? null, MAX_MESSAGE),
   };
 }

@@ -10,7 +10,7 @@ export interface Migration {
  * Schema history. Append only: never edit a migration that has shipped.
  * 1: comics and strips (`comics check`); 2: crawl runs (`comics crawl`);
  * 3: page mode, catch-up and health (strips' order_at, comics' failing_since);
- * 4: crawl links keyed by the linking page.
+ * 4: crawl links keyed by the linking page; 5: strip images' alt and hover text.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -145,6 +145,19 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO crawl_links_by_page (run, from_id, to_id) SELECT run, from_id, to_id FROM crawl_links;
         DROP TABLE crawl_links;
         ALTER TABLE crawl_links_by_page RENAME TO crawl_links;
+      `);
+    },
+  },
+  {
+    name: 'strip images: alt text, hover text, and the look at the strip page',
+    up(db) {
+      // image_looked_at: when the strip's own page was read for an image it was recorded without
+      // (so that happens at most once per strip); image_note: why that found none.
+      db.exec(`
+        ALTER TABLE strips ADD COLUMN image_alt TEXT;
+        ALTER TABLE strips ADD COLUMN image_title TEXT;
+        ALTER TABLE strips ADD COLUMN image_looked_at TEXT;
+        ALTER TABLE strips ADD COLUMN image_note TEXT;
       `);
     },
   },

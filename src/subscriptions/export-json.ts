@@ -63,6 +63,11 @@ const StripSchema = v.object({
   title: nullableString,
   published: nullableString,
   image: nullableString,
+  // Exports written before strips kept their images' texts have none of these.
+  imageAlt: v.optional(nullableString, null),
+  imageTitle: v.optional(nullableString, null),
+  imageLookedAt: v.optional(nullableString, null),
+  imageNote: v.optional(nullableString, null),
   position: v.pipe(v.number(), v.integer()),
   orderAt: v.optional(nullableString, null),
   firstSeen: v.string(),

@@ -30,7 +30,7 @@ function render(comic: FixtureComic, origin: string): { body: string; type: stri
   const site = `${origin}/${comic.slug}/`;
   const items = comic.strips.slice(-comic.window).reverse();
   const abs = (link: string) => (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('-') ? link : `${origin}${link}`);
-  const img = (s: FixtureStrip) => `<img src="/${comic.slug}/img/${s.n}.png" alt="">`;
+  const img = (s: FixtureStrip) => `<img src="/${comic.slug}/img/${s.n}.png" alt="Strip ${s.n} art" title="Hover text of strip ${s.n}">`;
   switch (comic.format) {
     case 'rss20':
     case 'rss091':

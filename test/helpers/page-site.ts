@@ -91,7 +91,7 @@ export async function startPageSite(options: { comics: PageComicSpec[]; host?: s
     ].join('');
     const strip = comic.drifted
       ? `<div class="art"><img class="panel" src="/${comic.slug}/img/${n}.png" alt="Strip ${n}" width="800" height="600"></div>`
-      : `<div id="comic"><img src="/${comic.slug}/img/${n}.png" alt="Strip ${n}"></div>`;
+      : `<div id="comic"><img src="/${comic.slug}/img/${n}.png" alt="Strip ${n}" title="Hover ${n}"></div>`;
     return `<!doctype html><html><head>${head}</head><body>
 <header><a href="/${comic.slug}/"><img src="/static/logo.png" alt="logo" width="200" height="60"></a></header>
 <main>${strip}<nav>${nav}</nav></main>

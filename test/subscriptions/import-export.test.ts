@@ -181,6 +181,9 @@ describe('comics export', () => {
     expect(document).toMatchObject({ format: 'comics-export', version: 1, exportedAt: '2024-02-01T00:00:00.000Z' });
     expect(document.comics[0]).toMatchObject({ name: 'RSS', tags: ['daily'], unread: 1, state: { feed: site.feedUrl('rss20'), etag: expect.any(String) } });
     expect(document.comics[0].strips[0]).toEqual(expect.objectContaining({ key: expect.any(String), readAt: expect.any(String), readVia: expect.any(String) }));
+    // Images travel with their alt and hover text, from feeds and from pages alike.
+    expect(document.comics[0].strips[0]).toEqual(expect.objectContaining({ image: expect.any(String), imageAlt: expect.stringMatching(/^Strip \d+ art$/), imageTitle: expect.stringMatching(/^Hover text of strip \d+$/) }));
+    expect(document.comics[1].strips[0]).toEqual(expect.objectContaining({ image: expect.any(String), imageAlt: expect.stringMatching(/^Strip \d+$/), imageTitle: expect.stringMatching(/^Hover \d+$/) }));
 
     const there = machine('there');
     const { result } = await runImport({ file: file('backup.json', exported) }, there);
@@ -199,6 +202,25 @@ describe('comics export', () => {
     const again = await runImport({ file: file('backup.json', exported) }, there);
     expect(again.result.imported).toEqual([]);
     expect(again.result.skipped).toHaveLength(3);
+  });
+
+  it('imports an export written before strips kept their images’ texts', async () => {
+    const there = machine('older');
+    const older = {
+      format: 'comics-export',
+      version: 1,
+      comics: [
+        {
+          name: 'Old',
+          feed: site.feedUrl('rss20'),
+          state: { feed: site.feedUrl('rss20'), etag: null, lastModified: null, baselinedAt: '2024-01-01T00:00:00.000Z', lastChecked: null, lastSuccess: null, lastError: null, errorCode: null, failureStreak: 0 },
+          strips: [{ key: 'k1', url: 'https://x.test/1', title: 'One', published: null, image: 'https://x.test/1.png', position: 0, firstSeen: '2024-01-01T00:00:00.000Z', readAt: null, readVia: null, skipped: null }],
+        },
+      ],
+    };
+    const { result } = await runImport({ file: file('export-v1.json', JSON.stringify(older)) }, there);
+    expect(result.imported.map((c) => c.state)).toEqual(['restored']);
+    expect(there.store.unread()).toEqual([expect.objectContaining({ key: 'k1', image: 'https://x.test/1.png', imageAlt: null, imageTitle: null })]);
   });
 
   it('writes OPML that other readers (and import) understand: feeds, page comics as links, tags as categories', async () => {
