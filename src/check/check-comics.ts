@@ -5,7 +5,7 @@ import { errorMessage, isComicsError } from '../errors.js';
 import type { HttpClient, HttpResponse, Validators } from '../http/client.js';
 import { inlineFeedParser, type FeedParser } from '../feeds/parser.js';
 import { failureClass, type FailureClass } from '../health/failure-class.js';
-import { readPageResponse, requestPage } from '../pages/fetch-page.js';
+import { slottedPageFetcher } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, knownStrips, walkPages, type PageFetcher } from '../pages/page-walk.js';
 import type { ComicState, ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
 import { catchUp } from './catch-up.js';
@@ -164,10 +164,7 @@ async function checkOne(
   const known = state !== null && state.baselinedAt !== null && state.feed === comic.source;
   const validators: Validators | null = known ? { etag: state.etag, lastModified: state.lastModified } : null;
   const maxWalk = options.maxWalk ?? comic.maxWalk ?? DEFAULT_MAX_WALK;
-  const fetchPage: PageFetcher = async (url, pageValidators) =>
-    readPageResponse(
-      await inSlot(url, () => requestPage(http, url, { validators: pageValidators, signal: options.signal, timeoutMs: options.timeoutMs })),
-    );
+  const fetchPage: PageFetcher = slottedPageFetcher(http, inSlot, options);
   let outcome: Outcome;
   try {
     outcome =

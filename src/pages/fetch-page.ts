@@ -40,3 +40,21 @@ export function readPageResponse(response: HttpResponse): FetchedPage | null {
     validators: response.validators,
   };
 }
+
+/**
+ * A fetcher of strip pages that takes a connection slot for each request, as every
+ * request of a run does (the global and per-host limits of one pool), and decodes
+ * the page outside the slot.
+ *
+ * @example
+ * const fetchPage = slottedPageFetcher(http, (url, task) => pool.run(new URL(url).host, task), { signal });
+ * const page = await fetchPage('https://xkcd.com/1/', null);
+ */
+export function slottedPageFetcher(
+  http: HttpClient,
+  inSlot: <T>(url: string, task: () => Promise<T>) => Promise<T>,
+  options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
+): (url: string, validators: Validators | null) => Promise<FetchedPage | null> {
+  return async (url, validators) =>
+    readPageResponse(await inSlot(url, () => requestPage(http, url, { validators, signal: options.signal, timeoutMs: options.timeoutMs })));
+}

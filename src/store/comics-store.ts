@@ -267,6 +267,26 @@ export class ComicsStore {
     ).run(this.#now().toISOString(), via, id);
   }
 
+  /**
+   * Records what reading a strip's own page found for a strip recorded without an
+   * image: the image (with its texts), or why there is none. Either way the page
+   * is not read again for it.
+   */
+  recordStripImage(id: number, found: { image: string; alt: string | null; title: string | null } | { note: string }): void {
+    const now = this.#now().toISOString();
+    if ('note' in found) {
+      this.#sql('UPDATE strips SET image_looked_at = ?, image_note = ? WHERE id = ?').run(now, capText(found.note, MAX_MESSAGE), id);
+      return;
+    }
+    this.#sql('UPDATE strips SET image = ?, image_alt = ?, image_title = ?, image_looked_at = ?, image_note = NULL WHERE id = ?').run(
+      found.image,
+      capText(found.alt, MAX_IMAGE_TEXT),
+      capText(found.title, MAX_IMAGE_TEXT),
+      now,
+      id,
+    );
+  }
+
   /** Gives back what a run claimed but did not open. */
   releaseClaims(claimant: string): void {
     this.#sql('UPDATE strips SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(claimant);
