@@ -37,6 +37,11 @@ export async function launchChromium(): Promise<Browser> {
     // Without the background-networking flags Chromium keeps trying the closed network.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  browser.once('disconnected', () => rmSync(profile, { recursive: true, force: true }));
+  const close = browser.close.bind(browser);
+  // The profile goes once Chromium is gone: it may still be writing to it while it shuts down.
+  browser.close = async () => {
+    await close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  };
   return browser;
 }
