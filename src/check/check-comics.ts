@@ -300,10 +300,16 @@ export function feedCutWarning(feed: { entries: readonly unknown[]; total?: numb
   return feed.total === undefined ? [] : [`the feed lists ${feed.total} entries; only the newest ${feed.entries.length} were read`];
 }
 
-/** Marks entries whose link must never reach the browser. */
+/**
+ * Marks entries whose link must never reach the browser. An entry with no link at
+ * all but a strip image is kept unread: it is shown on a digest page, never in a tab.
+ */
 export function withSafety(entry: StripInput): StripInput {
   const checked = browserUrl(entry.url);
-  return 'reason' in checked ? { ...entry, skipped: checked.reason } : { ...entry, url: checked.url, skipped: null };
+  if (!('reason' in checked)) return { ...entry, url: checked.url, skipped: null };
+  const linkless = entry.url === null || entry.url.trim() === '';
+  if (linkless && entry.image !== null) return { ...entry, url: null, skipped: null };
+  return { ...entry, skipped: checked.reason };
 }
 
 function hostOf(url: string): string {

@@ -11,8 +11,8 @@ export interface OpenStripsOptions {
   /** Names this run's claims (see newClaimant). */
   claimant: string;
   signal?: AbortSignal;
-  /** Called after each strip was handed to the browser. */
-  onOpened?: (strip: StripRow) => void;
+  /** Called after each strip was handed to the browser: the strip, its number and how many were taken. */
+  onOpened?: (strip: StripRow, index: number, total: number) => void;
 }
 
 export interface OpenStripsResult {
@@ -43,6 +43,7 @@ export async function openStrips(
   const claimed = store.claimUnread({
     claimant: options.claimant,
     limit: options.maxTabs,
+    links: 'with',
     ...(options.comics === undefined ? {} : { comics: options.comics }),
   });
   try {
@@ -62,7 +63,7 @@ export async function openStrips(
       }
       store.markRead(strip.id, 'opened');
       opened.push(strip);
-      options.onOpened?.(strip);
+      options.onOpened?.(strip, opened.length, claimed.length);
     }
   } finally {
     store.releaseClaims(options.claimant);

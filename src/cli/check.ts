@@ -4,11 +4,11 @@ import type { CheckReport } from '../commands/check.js';
 import { FAILURE_CLASS_LABELS } from '../health/failure-class.js';
 import type { StripRow } from '../store/comics-store.js';
 import { json, plural, truncate } from './format.js';
-import { integer } from './options.js';
+import { integer, openMode, openOptions, type OpenFlags } from './options.js';
 import type { CommandHost } from './program.js';
 import { colors, sanitize, StatusLine, table, useColor, type Colors } from './terminal.js';
 
-interface CheckFlags {
+interface CheckFlags extends OpenFlags {
   open: boolean;
   maxTabs: number;
   concurrency: number;
@@ -20,11 +20,13 @@ interface CheckFlags {
 
 /** `comics check`: the daily job. */
 export function registerCheck(program: Command, host: CommandHost): void {
-  program
-    .command('check')
-    .description('fetch every followed comic and open new strips in the browser, oldest first')
-    .option('--no-open', 'record new strips as unread without opening them')
-    .option('--max-tabs <n>', 'most tabs to open in one run; the rest stay unread', integer(0), 10)
+  openOptions(
+    program
+      .command('check')
+      .description('fetch every followed comic and open new strips in the browser, oldest first, in tabs or on one digest page')
+      .option('--no-open', 'record new strips as unread without opening them')
+      .option('--max-tabs <n>', 'most tabs to open in one run; the rest stay unread', integer(0), 10),
+  )
     .option('--concurrency <n>', 'most feeds fetched at once', integer(1), 8)
     .option('--per-host <n>', 'most feeds fetched at once from one host', integer(1), 2)
     .option('--timeout <ms>', 'per-request timeout in milliseconds', integer(1), 30_000)
@@ -41,7 +43,9 @@ export function registerCheck(program: Command, host: CommandHost): void {
         return runCheck(
           {
             open: flags.open,
+            ...(openMode(flags) === undefined ? {} : { mode: openMode(flags) }),
             maxTabs: flags.maxTabs,
+            maxStrips: flags.maxStrips,
             concurrency: flags.concurrency,
             perHost: flags.perHost,
             timeoutMs: flags.timeout,
@@ -82,6 +86,8 @@ export function toJson(report: CheckReport) {
       skipped: comic.skipped.map((strip) => ({ ...stripJson(strip), reason: strip.skipped })),
     })),
     opened: report.opened.map((strip) => strip.url),
+    digest: report.digest,
+    onPage: report.onPage.length,
     unread: report.unread,
     claimedElsewhere: report.claimedElsewhere,
     notOpened: report.notOpened,
@@ -147,6 +153,10 @@ export function renderCheck(report: CheckReport, c: Colors): string {
     }
   }
   if (report.opened.length > 0) lines.push(`Opened ${plural(report.opened.length, 'strip')} in the browser.`);
+  if (report.digest !== null) {
+    const shown = `${plural(report.onPage.length, 'strip')} on one page`;
+    lines.push(report.notOpened === null ? `Opened ${shown}: ${report.digest}` : `Wrote ${shown} (not opened, nothing marked read): ${report.digest}`);
+  }
   if (report.notOpened !== null) {
     lines.push(c.yellow(`Not opened: ${report.notOpened}.`));
     if (report.unread > 0) lines.push('Open them later with: comics read (or comics history to see their links).');

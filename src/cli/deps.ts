@@ -1,5 +1,6 @@
 import { browserAvailability, createOpener } from '../browser/opener.js';
 import type { BrowserDeps, NetworkDeps } from '../commands/deps.js';
+import { digestDir } from '../digest/files.js';
 import { createFeedParser, type FeedParser } from '../feeds/parser.js';
 import { HttpClient } from '../http/client.js';
 import { newClaimant } from '../store/claims.js';
@@ -40,6 +41,7 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
     opener: createOpener({ env: context.env }),
     browser: browserAvailability(context.env, process.platform),
     claimant: newClaimant(),
+    digestDir: digestDir(context.dbPath),
     async close() {
       db.close();
       await Promise.all([http?.close(), parser?.close()]);

@@ -1,13 +1,19 @@
 import { checkComics, type ComicResult } from '../check/check-comics.js';
-import { openStrips } from '../check/open-strips.js';
-import { loadConfig, resolveComic } from '../config/comics-config.js';
+import { deliverStrips } from '../check/deliver-strips.js';
+import { loadConfig, resolveComic, type Comic, type OpenMode } from '../config/comics-config.js';
+import { DEFAULT_MAX_STRIPS } from '../digest/files.js';
+import { digestExtras } from '../digest/extras.js';
 import type { StripRow } from '../store/comics-store.js';
 import type { BrowserDeps, NetworkDeps } from './deps.js';
 
 export interface CheckCommandOptions {
   /** Open new strips in the browser (false: only record them). */
   open: boolean;
+  /** Tabs or one digest page; default the config's `open`, else tabs. */
+  mode?: OpenMode;
   maxTabs: number;
+  /** Most strips on one digest page (default 200). */
+  maxStrips?: number;
   concurrency: number;
   perHost: number;
   timeoutMs?: number;
@@ -22,8 +28,12 @@ export type CheckCommandDeps = NetworkDeps & BrowserDeps;
 
 export interface CheckReport {
   comics: ComicResult[];
-  /** Strips handed to the browser by this run, oldest first. */
+  /** Strips handed to the browser by this run in tabs, oldest first. */
   opened: StripRow[];
+  /** The digest page this run wrote (absolute path), opened or not; null when it wrote none. */
+  digest: string | null;
+  /** The strips on that page (read once the browser took it). */
+  onPage: StripRow[];
   /** Unread strips left for the next run. */
   unread: number;
   /** Unread strips another run is opening right now. */
@@ -53,36 +63,46 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     ...(options.onChecked ? { onResult: options.onChecked } : {}),
   });
   const names = comics.map((comic) => comic.name);
-  let opened: StripRow[] = [];
-  let notOpened: string | null = null;
-  const waiting = deps.store.countUnread(names);
-  if (!options.open) {
-    notOpened = waiting > 0 ? 'opening was turned off (--no-open)' : null;
-  } else if (options.signal?.aborted) {
-    notOpened = waiting > 0 ? 'the run was interrupted' : null;
-  } else if (!deps.browser.ok) {
-    notOpened = waiting > 0 ? deps.browser.reason : null;
-  } else if (waiting > 0) {
-    const total = Math.min(waiting, options.maxTabs);
-    let count = 0;
-    const result = await openStrips(deps, {
-      maxTabs: options.maxTabs,
-      comics: names,
-      claimant: deps.claimant,
-      signal: options.signal,
-      // Counted here: `opened` is only filled once openStrips returns.
-      onOpened: (strip) => options.onOpened?.(strip, ++count, total),
-    });
-    opened = result.opened;
-    notOpened = result.failure;
-  }
+  const delivery = await deliver(config.open, comics, results, options, deps);
   const waitingAfter = deps.store.unreadByClaim({ claimant: deps.claimant, comics: names });
   return {
     comics: results,
-    opened,
+    opened: delivery.opened,
+    digest: delivery.digest,
+    onPage: delivery.onPage,
     unread: waitingAfter.left,
     claimedElsewhere: waitingAfter.claimed,
-    notOpened,
+    notOpened: delivery.notOpened,
     exitCode: results.some((result) => result.status === 'error') ? 1 : 0,
   };
+}
+
+/** The strips found, to the reader: as the flag says, else as the config says, else in tabs. */
+async function deliver(
+  configured: OpenMode | undefined,
+  comics: readonly Comic[],
+  results: readonly ComicResult[],
+  options: CheckCommandOptions,
+  deps: CheckCommandDeps,
+) {
+  const names = comics.map((comic) => comic.name);
+  const unread = deps.store.countUnread(names);
+  const none = { opened: [], digest: null, onPage: [] };
+  if (!options.open) return { ...none, notOpened: unread > 0 ? 'opening was turned off (--no-open)' : null };
+  if (options.signal?.aborted) return { ...none, notOpened: unread > 0 ? 'the run was interrupted' : null };
+  const selectors = new Map(comics.map((comic) => [comic.name, comic.selectors]));
+  return deliverStrips(
+    { ...deps, extras: digestExtras(deps, { concurrency: options.concurrency, perHost: options.perHost, timeoutMs: options.timeoutMs, signal: options.signal, selectorsFor: (name) => selectors.get(name) }) },
+    {
+      mode: options.mode ?? configured ?? 'tabs',
+      comics: names,
+      maxTabs: options.maxTabs,
+      maxStrips: options.maxStrips ?? DEFAULT_MAX_STRIPS,
+      digestDir: deps.digestDir,
+      claimant: deps.claimant,
+      comicWarnings: new Map(results.map((result) => [result.name, result.warnings])),
+      signal: options.signal,
+      ...(options.onOpened === undefined ? {} : { onOpened: options.onOpened }),
+    },
+  );
 }

@@ -23,4 +23,6 @@ export interface BrowserDeps {
   browser: BrowserAvailability;
   /** Names this run's claims on unread strips (see newClaimant). */
   claimant: string;
+  /** Where digest pages are written (see digestDir). */
+  digestDir: string;
 }

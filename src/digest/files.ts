@@ -7,6 +7,9 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, rmSyn
 import { dirname, join } from 'node:path';
 import { ComicsError, errorMessage } from '../errors.js';
 
+/** Strips on one digest page unless --max-strips says otherwise; the rest stay unread. */
+export const DEFAULT_MAX_STRIPS = 200;
+
 /** Digest pages kept; older ones are removed when a new one is written. */
 export const KEEP_DIGESTS = 60;
 

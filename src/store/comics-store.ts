@@ -114,6 +114,9 @@ export interface ComicsStoreOptions {
 /** Matches strips of the comics in @comics (a JSON array), or all strips when it is NULL. */
 const IN_COMICS = '(@comics IS NULL OR comic IN (SELECT value FROM json_each(@comics)))';
 
+/** A strip whose link a browser tab can open. */
+const HAS_WEB_LINK = "(url IS NOT NULL AND (url LIKE 'http://%' OR url LIKE 'https://%'))";
+
 function comicsParam(comics: readonly string[] | undefined): { comics: string | null } {
   return { comics: comics === undefined ? null : JSON.stringify(comics) };
 }
@@ -236,12 +239,14 @@ export class ComicsStore {
    * claimed by another live run is not handed out again, so two concurrent runs
    * never open the same strip. Claims of dead or stale runs are taken over.
    */
-  claimUnread(options: { claimant: string; limit: number; comics?: readonly string[] }): StripRow[] {
+  claimUnread(options: { claimant: string; limit: number; comics?: readonly string[]; links?: 'with' | 'without' }): StripRow[] {
     const now = this.#now();
+    // Tabs take strips with a web link; strips without one (an image and a title) go on a digest page.
+    const links = options.links === 'with' ? `AND ${HAS_WEB_LINK}` : options.links === 'without' ? `AND NOT ${HAS_WEB_LINK}` : '';
     return this.db.transaction((): StripRow[] => {
       const candidates = this.#sql(
         `SELECT ${STRIP_COLUMNS}, claimed_by AS claimedBy, claimed_at AS claimedAt FROM strips
-         WHERE read_at IS NULL AND ${IN_COMICS} ORDER BY ${OLDEST_FIRST}`,
+         WHERE read_at IS NULL AND ${IN_COMICS} ${links} ORDER BY ${OLDEST_FIRST}`,
       ).iterate(comicsParam(options.comics)) as IterableIterator<
         StripRow & { claimedBy: string | null; claimedAt: string | null }
       >;

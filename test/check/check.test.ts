@@ -48,6 +48,7 @@ beforeEach(() => {
     },
     browser: { ok: true },
     claimant: 'test-run',
+    digestDir: join(dir, 'digest'),
   };
 });
 afterEach(async () => {

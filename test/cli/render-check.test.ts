@@ -28,7 +28,7 @@ function comic(name: string, fields: Partial<ComicResult> = {}): ComicResult {
 }
 
 function report(comics: ComicResult[], fields: Partial<CheckReport> = {}): CheckReport {
-  return { comics, opened: [], unread: 0, claimedElsewhere: 0, notOpened: null, exitCode: 0, ...fields };
+  return { comics, opened: [], digest: null, onPage: [], unread: 0, claimedElsewhere: 0, notOpened: null, exitCode: 0, ...fields };
 }
 
 const skippedStrip = { url: 'javascript:alert(1)', skipped: 'javascript: URLs are never opened' } as StripRow;

@@ -98,7 +98,7 @@ describe('comics doctor', () => {
     expect(get('flaky').checks).toContain('the last check failed (No complete response within 30000 ms), but it works now');
     // A diagnosis never baselines or records strips.
     expect(deps.store.getComic('flaky')).toMatchObject({ baselinedAt: null, failureStreak: 1 });
-    const check = await runCheck({ open: false, maxTabs: 0, concurrency: 2, perHost: 2 }, { ...deps, opener: async () => {}, browser: { ok: true }, claimant: 't' });
+    const check = await runCheck({ open: false, maxTabs: 0, concurrency: 2, perHost: 2 }, { ...deps, opener: async () => {}, browser: { ok: true }, claimant: 't', digestDir: join(tmpdir(), 'comics-digest-unused') });
     expect(check.comics[0]).toMatchObject({ baselined: true });
   });
 });

@@ -37,6 +37,7 @@ export function checkEnv(prefix: string, http: HttpClientOptions = {}): CheckEnv
     },
     browser: { ok: true as const },
     claimant: 'test-run',
+    digestDir: join(dir, 'digest'),
   };
   return {
     dir,

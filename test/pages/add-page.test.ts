@@ -54,7 +54,7 @@ describe('comics add on a site without a feed', () => {
     const opened: string[] = [];
     const report = await runCheck(
       { open: true, maxTabs: 10, concurrency: 2, perHost: 2 },
-      { ...deps, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 'test' },
+      { ...deps, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 'test', digestDir: join(tmpdir(), 'comics-digest-unused') },
     );
     expect(report.comics[0]).toMatchObject({ status: 'new', baselined: false });
     expect(opened).toEqual([site.entryUrl('nofeed')]);

@@ -55,7 +55,7 @@ const file = (name: string, text: string): string => {
   return path;
 };
 const check = (env: Env, opened: string[] = []) =>
-  runCheck({ open: true, maxTabs: 50, concurrency: 4, perHost: 2 }, { ...env, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 't' });
+  runCheck({ open: true, maxTabs: 50, concurrency: 4, perHost: 2 }, { ...env, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 't', digestDir: join(tmpdir(), 'comics-digest-unused') });
 
 describe('comics import', () => {
   it('reads OPML with nested outlines and categories as tags, skips duplicates, and baselines like add', async () => {
@@ -171,7 +171,7 @@ describe('comics export', () => {
     await check(here, opened);
     site.publish('rss20', 3);
     pages.publish('pagecomic', 2);
-    await runCheck({ open: true, maxTabs: 2, concurrency: 4, perHost: 2 }, { ...here, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 't' });
+    await runCheck({ open: true, maxTabs: 2, concurrency: 4, perHost: 2 }, { ...here, opener: async (url) => void opened.push(url), browser: { ok: true }, claimant: 't', digestDir: join(tmpdir(), 'comics-digest-unused') });
     here.store.recordFailure('Never checked', site.feedUrl('atom03'), { code: 'E_TIMEOUT', message: 'slow' });
     const unreadHere = here.store.unread().map((s) => s.url);
     expect(unreadHere.length).toBeGreaterThan(0);
