@@ -12,6 +12,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderDigest, type DigestComic, type DigestStrip } from '../../src/digest/page.js';
 import { BROWSER_SKIP_NOTE, launchChromium, SKIP_BROWSER } from '../helpers/browser.js';
+import { RECORD_BROWSER, recorded, runComics } from '../helpers/cli.js';
+import { startComicSite } from '../helpers/comic-site.js';
 import { png } from '../helpers/png.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -212,5 +214,44 @@ describe.skipIf(SKIP_BROWSER)(`the digest page in Chromium${BROWSER_SKIP_NOTE}`,
     mkdirSync(OUTPUT, { recursive: true });
     const file = new URL('digest.png', OUTPUT);
     await page.screenshot({ path: file.pathname as `${string}.png`, fullPage: true });
+  });
+});
+
+describe.skipIf(SKIP_BROWSER)(`the digest comics check writes, in Chromium${BROWSER_SKIP_NOTE}`, () => {
+  it('opens in one tab from the command line, and shows every strip with its image', async () => {
+    const comics = await startComicSite({ comics: [{ slug: 'feed-art', format: 'rss20' }, { slug: 'page-art', format: 'rss20', imageless: true }] });
+    try {
+      const env = {
+        COMICS_CONFIG: join(dir, 'comics.json'),
+        COMICS_DB: join(dir, 'data', 'comics.db'),
+        BROWSER: RECORD_BROWSER,
+        COMICS_TEST_RECORD: join(dir, 'opened.txt'),
+      };
+      expect((await runComics(['add', comics.feedUrl('feed-art')], env)).code).toBe(0);
+      expect((await runComics(['add', comics.feedUrl('page-art')], env)).code).toBe(0);
+      comics.publish('feed-art', 2);
+      comics.publish('page-art', 2);
+      const run = await runComics(['check', '--digest', '--json'], env);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report.digest).toMatch(new RegExp(`^${join(dir, 'data', 'digest')}/.*\\.html$`));
+      expect(report).toMatchObject({ opened: [], onPage: 4, unread: 0, notOpened: null });
+      // The launcher got exactly the page, as a file: URL.
+      expect(recorded(env.COMICS_TEST_RECORD)).toEqual([pathToFileURL(report.digest).href]);
+      await page.setViewport({ width: 1000, height: 900 });
+      await page.goto(pathToFileURL(report.digest).href, { waitUntil: 'load' });
+      await page.evaluate(async () => {
+        for (const image of Array.from(document.images)) {
+          image.scrollIntoView();
+          await image.decode().catch(() => {});
+        }
+      });
+      const images = await page.$$eval('img', (all) => all.map((image) => image.naturalWidth));
+      expect(images).toHaveLength(4);
+      for (const width of images) expect(width).toBeGreaterThan(0);
+      expect(await page.$$eval('h2', (all) => all.map((h) => h.textContent))).toEqual(['feed-art', 'page-art']);
+    } finally {
+      await comics.close();
+    }
   });
 });

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
+import { png, type Rgb } from './png.js';
 import { startServer, type Counter, type TestServer } from './server.js';
+
+const PALETTE: Rgb[] = [[86, 120, 200], [229, 115, 80], [60, 140, 110], [240, 170, 60]];
 
 /** Feed formats the fixture site serves. */
 export type FixtureFormat = 'rss20' | 'rss091' | 'rss10' | 'atom10' | 'atom03' | 'json11' | 'json10';
@@ -21,6 +24,8 @@ export interface FixtureComic {
   window: number;
   /** Leave dates out of the feed. */
   undated?: boolean;
+  /** Leave the strip image out of the feed (it is then only on the strip's own page). */
+  imageless?: boolean;
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -30,7 +35,8 @@ function render(comic: FixtureComic, origin: string): { body: string; type: stri
   const site = `${origin}/${comic.slug}/`;
   const items = comic.strips.slice(-comic.window).reverse();
   const abs = (link: string) => (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('-') ? link : `${origin}${link}`);
-  const img = (s: FixtureStrip) => `<img src="/${comic.slug}/img/${s.n}.png" alt="Strip ${s.n} art" title="Hover text of strip ${s.n}">`;
+  const img = (s: FixtureStrip) =>
+    comic.imageless ? `<p>${esc(s.title)}</p>` : `<img src="/${comic.slug}/img/${s.n}.png" alt="Strip ${s.n} art" title="Hover text of strip ${s.n}">`;
   switch (comic.format) {
     case 'rss20':
     case 'rss091':
@@ -173,8 +179,14 @@ export async function startComicSite(
     res.writeHead(200, { 'content-type': type, etag }).end(body);
   };
 
-  // A strip's own page, for catch-up walks: /<slug>/<n>/ of a published strip.
+  // A strip's own page, for catch-up walks: /<slug>/<n>/ of a published strip; and its image, real PNG bytes.
   const stripPage = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const image = /^\/([\w-]+)\/img\/(\d+)\.png$/.exec(req.url ?? '');
+    if (image && comics.has(image[1]!)) {
+      const n = Number(image[2]);
+      res.writeHead(200, { 'content-type': 'image/png' }).end(png(320 + (n % 4) * 40, 160, [PALETTE[n % PALETTE.length]!, [245, 242, 232]], 18));
+      return;
+    }
     const match = /^\/([\w-]+)\/(\d+)\/$/.exec(req.url ?? '');
     const comic = match ? comics.get(match[1]!) : undefined;
     const n = Number(match?.[2]);
@@ -185,7 +197,7 @@ export async function startComicSite(
     const prev = n > 1 ? `<a rel="prev" href="/${comic.slug}/${n - 1}/">Previous</a>` : '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
       `<!doctype html><html><head><title>${comic.slug} #${n}</title><link rel="canonical" href="/${comic.slug}/${n}/"></head>
-<body><div id="comic"><img src="/${comic.slug}/img/${n}.png" alt=""></div><nav>${prev}</nav></body></html>`,
+<body><div id="comic"><img src="/${comic.slug}/img/${n}.png" alt="Strip ${n} art" title="Hover text of strip ${n}"></div><nav>${prev}</nav></body></html>`,
     );
   };
 
@@ -234,7 +246,7 @@ export async function startComicSite(
     ...(options.comics ?? []),
   ];
   for (const spec of specs) {
-    const comic: FixtureComic = { slug: spec.slug!, format: spec.format ?? 'rss20', strips: [], window: spec.window ?? 20, ...(spec.undated ? { undated: true } : {}) };
+    const comic: FixtureComic = { slug: spec.slug!, format: spec.format ?? 'rss20', strips: [], window: spec.window ?? 20, ...(spec.undated ? { undated: true } : {}), ...(spec.imageless ? { imageless: true } : {}) };
     comics.set(comic.slug, comic);
     publish(comic.slug, 3);
     if (comic.slug === 'flaky') continue;
