@@ -69,7 +69,7 @@ describe('checkComics (unit)', () => {
   });
 
   it('records a network failure after retries, without touching strips', async () => {
-    nock(ORIGIN).get('/feed.xml').reply(200, rss(1, 2)).get('/feed.xml').times(2).replyWithError({ code: 'ECONNRESET', message: 'reset' });
+    nock(ORIGIN).get('/feed.xml').reply(200, rss(1, 2)).get('/feed.xml').times(2).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
     await checkComics([comic], { http, store });
     const [failed] = await checkComics([comic], { http, store });
     expect(failed).toMatchObject({ status: 'error', errorCode: 'E_NETWORK' });

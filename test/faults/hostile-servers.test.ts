@@ -54,7 +54,7 @@ describe('decompression bombs and redirects', () => {
   });
   afterAll(() => server.close());
 
-  describe.each(['fetch', 'request'] as const)('%s transport', (transport) => {
+  describe.each(['http', 'fetch', 'request'] as const)('%s transport', (transport) => {
     it.each(['/gzip', '/deflate', '/br', '/nested'])('caps the %s bomb at 16 MiB', async (path) => {
       const http = new HttpClient({ transport, maxTries: 1 });
       await expect(http.get(server.url(path))).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: /larger than 16 MiB/ });

@@ -60,7 +60,7 @@ afterAll(() => server.close());
 const base = { sleep: async () => {}, random: () => 0 };
 
 // Every behaviour holds for both transports: fetch (what nock also sees) and undici's request (the crawler's).
-describe.each(['fetch', 'request'] as const)('HttpClient on a real socket, %s transport', (transport) => {
+describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socket, %s transport', (transport) => {
   const fast = { ...base, transport };
 
   it('reuses keep-alive connections', async () => {

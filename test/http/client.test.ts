@@ -165,7 +165,7 @@ describe('HttpClient', () => {
   it('retries network errors', async () => {
     nock(ORIGIN)
       .get('/f')
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
       .get('/f')
       .reply(200, 'ok');
     const { http, waits } = client();
@@ -175,7 +175,7 @@ describe('HttpClient', () => {
   });
 
   it('reports a network error once the tries are used up', async () => {
-    nock(ORIGIN).get('/f').times(2).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    nock(ORIGIN).get('/f').times(2).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const { http } = client({ maxTries: 2 });
     await expect(http.get(`${ORIGIN}/f`)).rejects.toMatchObject({
       code: 'E_NETWORK',
