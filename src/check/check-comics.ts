@@ -28,7 +28,7 @@ export interface CheckOptions {
 export interface CheckDeps {
   http: HttpClient;
   store: ComicsStore;
-  /** Where feeds are parsed; inline by default (the CLI uses a thread). */
+  /** How feeds are parsed; inline by default (tests may inject another). */
   parser?: FeedParser;
 }
 

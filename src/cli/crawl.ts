@@ -1,5 +1,4 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import type { CrawlReport } from '../crawl/report.js';
 import { DEFAULTS } from '../crawl/settings.js';
@@ -55,7 +54,6 @@ export function registerCrawl(program: Command, host: CommandHost): void {
     .option('--resume <run>', 'continue an interrupted run from its saved frontier', integer(1))
     .action(async (urls: string[], flags: CrawlFlags, command: Command) => {
       const context = host.context();
-      favourMemory();
       const explicit = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       const options: CrawlOptions = {
         concurrency: flags.concurrency,
@@ -100,21 +98,6 @@ export function registerCrawl(program: Command, host: CommandHost): void {
         out?.close();
       }
     });
-}
-
-/**
- * V8 settings for a long crawl in a small footprint, set before the first request.
- * Measured on a 2000-page loopback crawl over undici's request API (peak RSS 110-119 MB
- * without them, 77-79 MB with them; they cost CPU: ~0.65 against ~0.9 ms per page):
- * - `--liftoff-only`: the HTTP parser (llhttp) is WebAssembly; its optimising
- *   recompile holds ~14 MB of compiler memory for no gain at crawl speeds.
- * - `--semi-space-growth-factor=1`: keeps the young generation at its initial size
- *   instead of growing it to 2×16 MB (read at each resize, so it works when set at
- *   run time, unlike --max-semi-space-size).
- * - `--optimize-for-size`: lets the old generation grow less eagerly between full GCs.
- */
-function favourMemory(): void {
-  for (const flag of ['--liftoff-only', '--semi-space-growth-factor=1', '--optimize-for-size']) setFlagsFromString(flag);
 }
 
 /** The `--out` line: the documented fields first. */

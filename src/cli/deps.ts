@@ -1,7 +1,6 @@
 import { browserAvailability, createOpener } from '../browser/opener.js';
 import type { BrowserDeps, NetworkDeps } from '../commands/deps.js';
 import { digestDir } from '../digest/files.js';
-import { createFeedParser, type FeedParser } from '../feeds/parser.js';
 import { HttpClient } from '../http/client.js';
 import { newClaimant } from '../store/claims.js';
 import { ComicsStore } from '../store/comics-store.js';
@@ -10,7 +9,6 @@ import type { CliContext } from './context.js';
 
 /** The real world's dependencies for the reader commands, built at the edge and closed after. */
 export interface ReaderDeps extends NetworkDeps, BrowserDeps {
-  parser: FeedParser;
   close(): Promise<void>;
 }
 
@@ -24,7 +22,6 @@ export interface ReaderDeps extends NetworkDeps, BrowserDeps {
 export function readerDeps(context: CliContext, options: { timeoutMs?: number | undefined } = {}): ReaderDeps {
   const db = openDatabase(context.dbPath);
   let http: HttpClient | null = null;
-  let parser: FeedParser | null = null;
   return {
     configPath: context.configPath,
     store: new ComicsStore(db),
@@ -33,18 +30,13 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
       http ??= new HttpClient(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
       return http;
     },
-    // A thread of its own where there is a core to spare; it starts only when a feed is parsed.
-    get parser() {
-      parser ??= createFeedParser();
-      return parser;
-    },
     opener: createOpener({ env: context.env }),
     browser: browserAvailability(context.env, process.platform),
     claimant: newClaimant(),
     digestDir: digestDir(context.dbPath),
     async close() {
       db.close();
-      await Promise.all([http?.close(), parser?.close()]);
+      await http?.close();
     },
   };
 }

@@ -1,10 +1,26 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { setMaxListeners } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
 import { isComicsError } from '../errors.js';
 import { json } from './format.js';
 import { createProgram } from './program.js';
 import type { Output } from './terminal.js';
+
+/**
+ * V8 settings for a small footprint, set before anything is loaded: a daily check
+ * from cron on a small machine, and a long crawl, should not need several times the
+ * memory of the tools they replace. Measured (peak RSS, whole process): a cold check
+ * of 200 feeds 95 → 76 MB with inline parsing, a crawl of 2000 pages 110-119 → 77-79 MB;
+ * they cost some CPU (a crawl ~0.65 against ~0.9 ms per page), which is cheap here.
+ * - `--semi-space-growth-factor=1`: keeps the young generation at its initial size
+ *   instead of growing it to 2×16 MB (read at each resize, so it works when set at
+ *   run time, unlike --max-semi-space-size).
+ * - `--optimize-for-size`: lets the old generation grow less eagerly between full GCs.
+ * - `--liftoff-only`: the crawler's HTTP parser (undici's llhttp) is WebAssembly; its
+ *   optimising recompile held ~14 MB of compiler memory for no gain at crawl speeds.
+ */
+for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size', '--liftoff-only']) setFlagsFromString(flag);
 
 /** Exit codes: 0 done, 1 something failed (data), 2 usage or configuration error. */
 export const EXIT_OK = 0;
