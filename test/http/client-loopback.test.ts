@@ -102,13 +102,13 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     await http.close();
   });
 
-  it('still retries a refused connection', async () => {
+  it('retries a refused connection, then reports it as a network error', async () => {
     const http = new HttpClient({ ...fast, maxTries: 3 });
     const closed = await startServer();
     const url = closed.url('/');
     await closed.close();
     const retries: string[] = [];
-    await expect(http.get(url, { onRetry: (info) => retries.push(info.reason) })).rejects.toMatchObject({ code: 'E_NETWORK' });
+    await expect(http.get(url, { onRetry: (info) => retries.push(info.reason) })).rejects.toMatchObject({ code: 'E_NETWORK', message: /ECONNREFUSED/ });
     expect(retries).toHaveLength(2);
     await http.close();
   });
@@ -131,14 +131,6 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     await http.close();
   });
 
-  it('reports a refused connection as a network error', async () => {
-    const http = new HttpClient({ ...fast, maxTries: 1 });
-    const closed = await startServer();
-    const url = closed.url('/');
-    await closed.close();
-    await expect(http.get(url)).rejects.toMatchObject({ code: 'E_NETWORK', message: /ECONNREFUSED/ });
-    await http.close();
-  });
 });
 
 describe('loadAgentClass', () => {
