@@ -95,7 +95,7 @@ export function toJson(report: CheckReport) {
 }
 
 function stripJson(strip: StripRow) {
-  return { url: strip.url, title: strip.title, published: strip.published };
+  return { url: strip.url, title: strip.title, published: strip.published, image: strip.image, imageAlt: strip.imageAlt, imageTitle: strip.imageTitle };
 }
 
 /** The human report: rows only for comics with news or warnings, then failures once, then a summary. */
@@ -121,7 +121,11 @@ export function renderCheck(report: CheckReport, c: Colors): string {
       quiet.push(comic);
     }
     for (const warning of comic.warnings) row(c.yellow('warning'), sanitize(warning));
-    for (const strip of comic.skipped) row(c.yellow('skipped'), `${truncate(sanitize(strip.url), 60)} (${sanitize(strip.skipped)})`);
+    for (const strip of comic.skipped) {
+      // A strip without a link is named by its title.
+      const what = strip.url ? truncate(sanitize(strip.url), 60) : `"${truncate(sanitize(strip.title) || 'untitled', 60)}"`;
+      row(c.yellow('skipped'), `${what} (${sanitize(strip.skipped)})`);
+    }
   }
   const lines: string[] = [];
   if (rows.length > 0) lines.push(table(rows));

@@ -42,6 +42,11 @@ describe('check report', () => {
     expect(text).toMatch(/^1 comic unchanged\.$/m);
   });
 
+  it('names a skipped strip without a link by its title', () => {
+    const text = renderCheck(report([comic('Radio', { skipped: [{ url: null, title: 'Episode 4', skipped: 'the entry has no link' } as StripRow] })]), plain);
+    expect(text).toMatch(/^Radio {2}skipped {2}"Episode 4" \(the entry has no link\)$/m);
+  });
+
   it('says nothing could be reached after a total outage, without sending the reader to doctor', () => {
     const text = renderCheck(report([networkError('a'), networkError('b')], { exitCode: 1 }), plain);
     expect(text).toMatch(/^Nothing could be reached: is this machine online\?$/m);
