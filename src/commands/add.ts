@@ -3,6 +3,7 @@ import { loadConfig, nameFromTitle, saveConfig, type ComicEntry, type ComicsConf
 import { ComicsError } from '../errors.js';
 import { searchFeed, type FoundFeed, type PageWithoutFeed } from '../feeds/find-feed.js';
 import { checkHttpUrl } from '../http/client.js';
+import { capText, MAX_TITLE } from '../text/limits.js';
 import { readPageResponse, requestPage } from '../pages/fetch-page.js';
 import { DEFAULT_MAX_WALK, walkPages } from '../pages/page-walk.js';
 import type { StripRow } from '../store/comics-store.js';
@@ -96,7 +97,7 @@ async function addFeed(
     mode: 'feed',
     feed: found.url,
     url: entry.url ?? null,
-    title: found.feed.title,
+    title: capText(found.feed.title, MAX_TITLE),
     format: found.feed.version,
     via: found.via,
     entries: found.feed.entries.length,
@@ -174,7 +175,7 @@ async function addPage(
     mode: 'page',
     feed: null,
     url: found.url,
-    title: page.title,
+    title: capText(page.title, MAX_TITLE),
     format: 'page',
     via: 'page',
     entries: walk.strips.length,
