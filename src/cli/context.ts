@@ -10,7 +10,7 @@ export const DEFAULT_DB = resolve(PACKAGE_ROOT, 'data/comics.db');
 
 /**
  * Everything a command needs from the outside world, built once at the edge
- * (src/cli/main.ts) and passed in, so tests can run commands in-process too.
+ * (src/cli/run.ts) and passed in, so tests can run commands in-process too.
  */
 export interface CliContext {
   stdout: Output;

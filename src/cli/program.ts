@@ -45,7 +45,7 @@ export function createProgram(world: ProgramEnv): Command {
     .configureOutput({
       writeOut: (text) => world.stdout.write(text),
       writeErr: (text) => world.stderr.write(text),
-      // Usage mistakes are reported by src/cli/main.ts in one `comics:` line, like every other failure.
+      // Usage mistakes are reported by src/cli/run.ts in one `comics:` line, like every other failure.
       outputError: () => {},
     });
   const host: CommandHost = {
