@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { isComicsError } from '../errors.js';
 import { json } from './format.js';
 import { createProgram } from './program.js';
-import type { Output } from './terminal.js';
+import { sanitize, type Output } from './terminal.js';
 
 /** Exit codes: 0 done, 1 something failed (data), 2 usage or configuration error. */
 export const EXIT_OK = 0;
@@ -58,7 +58,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   const failed = (failure: Failure): number => {
     if (failure.exitCode === EXIT_OK) return EXIT_OK;
-    stderr.write(`comics: ${failure.message}\n${failure.stack ?? ''}`);
+    // Messages carry text from servers and feeds (reason phrases, titles): no escape sequence reaches the terminal.
+    const message = failure.message.split('\n').map(sanitize).join('\n');
+    stderr.write(`comics: ${message}\n${failure.stack ?? ''}`);
     if (wantsJson(args)) stdout.write(json({ error: { code: failure.code, message: failure.message, ...(failure.url ? { url: failure.url } : {}) } }));
     return failure.exitCode;
   };

@@ -96,14 +96,14 @@ describe('HttpClient', () => {
     const scope = nock(ORIGIN);
     for (let i = 0; i < 6; i++) scope.get(`/r${i}`).reply(302, '', { location: `/r${i + 1}` });
     const { http } = client();
-    await expect(http.get(`${ORIGIN}/r0`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: /Too many redirects/ });
+    await expect(http.get(`${ORIGIN}/r0`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: expect.stringMatching(/Too many redirects/) });
   });
 
   it('refuses redirects without Location or to non-http URLs', async () => {
     nock(ORIGIN).get('/a').reply(302).get('/b').reply(302, '', { location: 'javascript:alert(1)' });
     const { http } = client();
-    await expect(http.get(`${ORIGIN}/a`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: /without a Location/ });
-    await expect(http.get(`${ORIGIN}/b`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: /non-http/ });
+    await expect(http.get(`${ORIGIN}/a`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: expect.stringMatching(/without a Location/) });
+    await expect(http.get(`${ORIGIN}/b`)).rejects.toMatchObject({ code: 'E_REDIRECT', message: expect.stringMatching(/non-http/) });
   });
 
   it('returns a 3xx as it is when redirects are left to the caller', async () => {
@@ -179,14 +179,14 @@ describe('HttpClient', () => {
     const { http } = client({ maxTries: 2 });
     await expect(http.get(`${ORIGIN}/f`)).rejects.toMatchObject({
       code: 'E_NETWORK',
-      message: /ECONNREFUSED.*GET http:\/\/comic\.test\/f/,
+      message: expect.stringMatching(/ECONNREFUSED.*GET http:\/\/comic\.test\/f/),
     });
   });
 
   it('times out a slow response', async () => {
     nock(ORIGIN).get('/slow').delay(500).reply(200, 'late');
     const { http } = client({ maxTries: 1, timeoutMs: 50 });
-    await expect(http.get(`${ORIGIN}/slow`)).rejects.toMatchObject({ code: 'E_TIMEOUT', message: /50 ms/ });
+    await expect(http.get(`${ORIGIN}/slow`)).rejects.toMatchObject({ code: 'E_TIMEOUT', message: expect.stringMatching(/50 ms/) });
   });
 
   it('retries a timeout only when no connection was made', async () => {
@@ -204,7 +204,7 @@ describe('HttpClient', () => {
   it('cuts off a body larger than the cap', async () => {
     nock(ORIGIN).get('/big').reply(200, 'x'.repeat(5000));
     const { http } = client({ maxBytes: 1000 });
-    await expect(http.get(`${ORIGIN}/big`)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: /1000 B/ });
+    await expect(http.get(`${ORIGIN}/big`)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: expect.stringMatching(/1000 B/) });
   });
 
   it('applies the cap after decompression', async () => {
