@@ -38,7 +38,7 @@ export interface HttpClientOptions {
   maxBytes?: number;
   /** Redirects followed before giving up. Default 5. */
   maxRedirects?: number;
-  /** Tries per request (first one included) on network errors, 429 and 5xx. Default 4. */
+  /** Tries per request (first one included) on network errors, 429 and 5xx; a timeout gets one. Default 4. */
   maxTries?: number;
   /** First backoff step; doubles each retry, with jitter. Default 500 ms. */
   retryBaseMs?: number;
@@ -438,17 +438,16 @@ function resolveLocation(location: string, base: string): string {
 
 /**
  * Network failures are retried, but for those another try will not fix. A timeout
- * is retried only when no connection was made (undici's connect timeout): a server
- * that accepted the connection and then sent nothing, or dripped bytes, stays
- * silent on a second try, and retrying it held a whole check for tries × timeout.
- * Nothing is lost by giving up: a comic's state advances only on success, so the
- * next check is the retry.
+ * is never retried, whether the server accepted the connection and then sent
+ * nothing (or dripped bytes) or the connection itself never completed: a host
+ * silent for a whole try stays silent on the next one (the kernel has already
+ * re-sent its SYN within the try), and retrying it held a whole check for
+ * tries × timeout. Nothing is lost by giving up: a comic's state advances only on
+ * success, so the next check is the retry.
  */
 function isRetryableError(error: unknown): boolean {
-  if (!isComicsError(error)) return false;
+  if (!isComicsError(error, 'E_NETWORK')) return false;
   const code = (error.cause as { code?: unknown } | undefined)?.code;
-  if (error.code === 'E_TIMEOUT') return code === 'UND_ERR_CONNECT_TIMEOUT';
-  if (error.code !== 'E_NETWORK') return false;
   return typeof code !== 'string' || !PERMANENT_NETWORK_CODES.has(code);
 }
 

@@ -123,13 +123,14 @@ export function requestTransport(dispatcher: Dispatcher): Transport {
   const request = require('undici/lib/api/api-request.js') as RequestFunction;
   return async ({ url, headers, signal }) => {
     const target = new URL(url);
-    const response = await request.call(dispatcher, {
+    const sent = request.call(dispatcher, {
       origin: target.origin,
       path: target.pathname + target.search,
       method: 'GET',
       headers,
       signal,
     });
+    const response = await endOnAbort(sent, signal, (late) => void late.body.dump().catch(() => {}));
     const raw = response.headers;
     const header = (name: string): string | null => {
       const value = raw[name];
@@ -146,6 +147,31 @@ export function requestTransport(dispatcher: Dispatcher): Transport {
       },
     };
   };
+}
+
+/**
+ * undici's request API heeds an abort only once connected: while the connection is
+ * still being made (a host that drops every SYN) it waits for the pool's connect
+ * timeout, whatever the try's own. So the try ends when its signal fires, and an
+ * answer that comes after is dropped.
+ */
+function endOnAbort<T>(promise: Promise<T>, signal: AbortSignal, dropLate: (late: T) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) dropLate(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 const ZLIB_OPTIONS = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };

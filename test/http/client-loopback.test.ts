@@ -1,6 +1,8 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/http/client.js';
+import { HttpClient, loadAgentClass } from '../../src/http/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -131,6 +133,59 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     await http.close();
   });
 
+});
+
+/**
+ * A host whose connections never complete (one that drops every SYN): an undici
+ * Agent whose connector counts each attempt and, like undici's own connect timeout,
+ * gives up only after `giveUpMs`, or at once when `giveUpMs` is 0.
+ */
+function unreachableHost(giveUpMs: number) {
+  const state = { connects: 0, gaveUp: false };
+  const timers: NodeJS.Timeout[] = [];
+  const Agent = loadAgentClass();
+  const dispatcher: Dispatcher = new Agent({
+    connect: (_options, callback) => {
+      state.connects++;
+      const giveUp = (): void => {
+        state.gaveUp = true;
+        callback(new errors.ConnectTimeoutError(), null);
+      };
+      if (giveUpMs === 0) queueMicrotask(giveUp);
+      else timers.push(setTimeout(giveUp, giveUpMs));
+    },
+  });
+  const close = async (): Promise<void> => {
+    timers.forEach(clearTimeout);
+    await dispatcher.destroy();
+  };
+  return { state, dispatcher, close };
+}
+
+// The transports over an undici pool, whose connector a test can replace ('http' has no connect
+// phase of its own: its try ends when the timer destroys the socket, as the tests above show).
+describe.each(['fetch', 'request'] as const)('a host that never completes a connection, %s transport', (transport) => {
+  it('ends the try at its timeout, not when the connection attempt gives up, and tries once', async () => {
+    const host = unreachableHost(10_000);
+    const http = new HttpClient({ ...base, transport, dispatcher: host.dispatcher, timeoutMs: 200, maxTries: 4 });
+    let gaveUpFirst = true;
+    await expect(
+      http.get('http://127.0.0.1:4321/feed.xml').finally(() => {
+        gaveUpFirst = host.state.gaveUp;
+      }),
+    ).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    expect(gaveUpFirst).toBe(false);
+    expect(host.state.connects).toBe(1);
+    await host.close();
+  });
+
+  it('does not retry a connect timeout either: a host silent for a whole try is down for today', async () => {
+    const host = unreachableHost(0);
+    const http = new HttpClient({ ...base, transport, dispatcher: host.dispatcher, maxTries: 4 });
+    await expect(http.get('http://127.0.0.1:4321/feed.xml')).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    expect(host.state.connects).toBe(1);
+    await host.close();
+  });
 });
 
 describe('loadAgentClass', () => {
