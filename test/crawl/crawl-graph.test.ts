@@ -269,6 +269,9 @@ describe('interrupt and resume', () => {
       fallback: page(['/']),
     });
     const { store, http } = world();
+    // A clock that moves 100 ms a page, so the time each invocation crawled is known exactly.
+    let clock = 0;
+    const now = (): number => clock;
     const controller = new AbortController();
     const first: PageRecord[] = [];
     const stopped = await crawl(
@@ -276,12 +279,13 @@ describe('interrupt and resume', () => {
       {
         concurrency: 4,
         onPage: (p) => {
+          clock += 100;
           first.push(p);
           if (first.length === 10) controller.abort();
         },
         signal: controller.signal,
       },
-      { http, store },
+      { http, store, now },
     );
     expect(stopped.interrupted).toBe(true);
     expect(stopped.queued).toBeGreaterThan(0);
@@ -289,11 +293,19 @@ describe('interrupt and resume', () => {
 
     const second: PageRecord[] = [];
     const counters: CrawlProgress[] = [];
-    const resumed = await crawl([], { resume: stopped.run, onPage: (p, progress) => (second.push(p), counters.push(progress)) }, { http, store });
+    clock += 3_600_000; // an hour between the two sittings
+    const resumed = await crawl(
+      [],
+      { resume: stopped.run, onPage: (p, progress) => ((clock += 100), second.push(p), counters.push(progress)) },
+      { http, store, now },
+    );
     // This invocation's own count, for its rate; the run's count includes the first sitting.
     expect(counters.at(-1)).toMatchObject({ done: 41, doneNow: second.length });
     expect(progressLine({ ...counters.at(-1)!, elapsedMs: 1000 })).toMatch(new RegExp(`41 done .* ${second.length} pages/s$`));
     expect(resumed).toMatchObject({ run: stopped.run, interrupted: false, queued: 0, pages: 41 });
+    // The summary's pages/s is the whole run's: all its pages over the time its sittings crawled, the hour between them left out.
+    expect(resumed.elapsedMs).toBe(100 * (first.length + second.length));
+    expect(crawlReport(store, resumed).pagesPerSecond).toBe(Math.round((41 / (resumed.elapsedMs / 1000)) * 10) / 10);
     const before = new Set(first.map((p) => p.url));
     expect(second.filter((p) => before.has(p.url))).toEqual([]);
     expect(new Set([...before, ...second.map((p) => p.url)]).size).toBe(41);
