@@ -7,6 +7,10 @@
  * Tested elsewhere, and not repeated here:
  * - a server that accepts and never answers, or drips bytes: one request, one timeout
  *   (test/http/client-loopback.test.ts "gives up on a server…", test/e2e/check-cli.test.ts "a silent server");
+ * - a host that never completes a connection (drops every SYN): one try, ended at its timeout
+ *   (test/http/client-loopback.test.ts "a host that never completes a connection");
+ * - refused connections and 503 are still retried (test/http/client-loopback.test.ts);
+ * - a host that is down or answers 5xx for robots.txt is an error, not a block (test/crawl/cli.test.ts);
  * - two checks at once never open one strip twice (test/e2e/check-cli.test.ts "never opens a strip twice…",
  *   test/store/comics-store.test.ts "never hands the same strip to two live runs");
  * - a redirect loop in a crawl ends at --max-redirects (test/crawl/crawl-graph.test.ts).
@@ -123,7 +127,8 @@ async function rawServer(response: string): Promise<{ url: string; close: () => 
 
 describe('the terminal and the database', () => {
   it('never lets escape sequences from an HTTP reason phrase reach the terminal', async () => {
-    const hostile = await rawServer('HTTP/1.1 503 \u001b]0;pwned\u0007\u001b[2J\u001b[31mGone\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    // 410, which is not retried: the file stays quick.
+    const hostile = await rawServer('HTTP/1.1 410 \u001b]0;pwned\u0007\u001b[2J\u001b[31mGone\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     try {
       const config = join(dir, 'reason.json');
       writeFileSync(config, JSON.stringify({ comics: [{ name: 'Hostile', feed: hostile.url }] }));
@@ -134,7 +139,7 @@ describe('the terminal and the database', () => {
       // An error line of its own, from add: sanitized too.
       const add = await runComics(['add', hostile.url, '--config', join(dir, 'reason-add.json'), '--db', join(dir, 'reason.db')], { NO_COLOR: '1' });
       expect(add.code).toBe(1);
-      expect(add.stderr).toMatch(/^comics: Request failed with status 503/);
+      expect(add.stderr).toMatch(/^comics: Request failed with status 410/);
       expect(add.stdout + add.stderr).not.toMatch(/[\u001b\u0007]/);
     } finally {
       await hostile.close();
@@ -211,7 +216,7 @@ describe('a check killed while it opens strips', () => {
     const published = site.publish('killed', 4).map((strip) => `${site.origin}${strip.link}`);
     // A browser that takes its time: the check waits for it, and is killed while it waits on the second strip.
     const slow = join(dir, 'slow-browser.sh');
-    writeFileSync(slow, `#!/bin/sh\nprintf '%s\\n' "$1" >> "$COMICS_TEST_RECORD"\nsleep 8\n`, { mode: 0o755 });
+    writeFileSync(slow, `#!/bin/sh\nprintf '%s\\n' "$1" >> "$COMICS_TEST_RECORD"\nsleep 3\n`, { mode: 0o755 });
     const child = spawn(process.execPath, [CLI, 'check'], { env: { ...process.env, ...env, BROWSER: slow }, stdio: 'ignore' });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
