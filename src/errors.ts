@@ -38,7 +38,13 @@ export type ErrorCode =
   /** A page-mode selector no longer matches. */
   | 'E_SELECTOR'
   /** No browser could be launched. */
-  | 'E_BROWSER';
+  | 'E_BROWSER'
+  /** robots.txt does not allow fetching the URL. */
+  | 'E_ROBOTS'
+  /** A response that should be an image is not one (wrong type, unknown format). */
+  | 'E_NOT_IMAGE'
+  /** A file of the archive could not be written (disk full, folder not writable). */
+  | 'E_WRITE';
 
 export interface ComicsErrorDetails {
   /** The URL the error applies to, when there is one. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Output } from './terminal.js';
 
 /** The checkout (or installed package) root: defaults live beside the code, not in the cwd. */
@@ -22,18 +22,25 @@ export interface CliContext {
   configPath: string;
   /** --db / COMICS_DB / default. */
   dbPath: string;
+  /** --archive-dir / COMICS_ARCHIVE_DIR / `strips/` beside the database. */
+  archiveDir: string;
 }
 
-/** Resolves the config and database paths: flag, then environment, then the checkout's defaults. */
+/**
+ * Resolves the config, database and archive paths: flag, then environment, then the
+ * defaults (the checkout's config and database; the archive beside the database).
+ */
 export function resolvePaths(
-  flags: { config?: string | undefined; db?: string | undefined },
+  flags: { config?: string | undefined; db?: string | undefined; archiveDir?: string | undefined },
   env: NodeJS.ProcessEnv,
   cwd: string,
-): { configPath: string; dbPath: string } {
+): { configPath: string; dbPath: string; archiveDir: string } {
   const pick = (flag: string | undefined, variable: string | undefined, fallback: string): string =>
     flag ? resolve(cwd, flag) : variable ? resolve(cwd, variable) : fallback;
+  const dbPath = pick(flags.db, env.COMICS_DB, DEFAULT_DB);
   return {
     configPath: pick(flags.config, env.COMICS_CONFIG, DEFAULT_CONFIG),
-    dbPath: pick(flags.db, env.COMICS_DB, DEFAULT_DB),
+    dbPath,
+    archiveDir: pick(flags.archiveDir, env.COMICS_ARCHIVE_DIR, join(dirname(dbPath), 'strips')),
   };
 }

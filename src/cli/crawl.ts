@@ -8,7 +8,8 @@ import { formatBytes } from '../http/body.js';
 import { plural } from './format.js';
 import type { CommandHost } from './program.js';
 import { integer, regex } from './options.js';
-import { colors as makeColors, sanitize, StatusLine, table, useColor, type Colors, type Output } from './terminal.js';
+import { bar, ProgressBar } from './progress.js';
+import { colors as makeColors, sanitize, table, useColor, type Colors, type Output } from './terminal.js';
 
 interface CrawlFlags {
   sites?: string;
@@ -73,7 +74,7 @@ export function registerCrawl(program: Command, host: CommandHost): void {
       };
       const out = flags.out === undefined ? null : new JsonLines(flags.out, flags.resume !== undefined);
       const showProgress = flags.json !== true;
-      const progress = showProgress ? new ProgressBar(context.stderr) : null;
+      const progress = showProgress ? crawlProgress(context.stderr) : null;
       options.onPage = (page, counters) => {
         if (page.state === 'done') out?.write(outLine(page));
         progress?.update(counters);
@@ -154,33 +155,8 @@ class JsonLines {
 }
 
 /** `[#####-----] 1234 done · 345 queued · 16 in flight · 3 errors · 1520 pages/s` on a terminal's stderr. */
-class ProgressBar {
-  readonly #line: StatusLine;
-  readonly #timer: NodeJS.Timeout;
-  #last: CrawlProgress | null = null;
-
-  constructor(output: Output) {
-    this.#line = new StatusLine(output, { intervalMs: 100 });
-    // Redraw while nothing completes too (slow hosts, delays), so the rate stays honest.
-    this.#timer = setInterval(() => this.#draw(true), 500);
-    this.#timer.unref();
-  }
-
-  update(progress: CrawlProgress): void {
-    this.#last = progress;
-    this.#draw(false);
-  }
-
-  clear(): void {
-    clearInterval(this.#timer);
-    this.#line.clear();
-  }
-
-  #draw(force: boolean): void {
-    const p = this.#last;
-    if (p === null) return;
-    this.#line.update(progressLine(p), force);
-  }
+function crawlProgress(output: Output): ProgressBar<CrawlProgress> {
+  return new ProgressBar(output, progressLine);
 }
 
 /**
@@ -192,11 +168,8 @@ class ProgressBar {
  * // '[###############-----] 300 done · 100 queued · 2 in flight · 0 errors · 50 pages/s'
  */
 export function progressLine(p: CrawlProgress): string {
-  const total = p.done + p.queued;
-  const width = 20;
-  const filled = total === 0 ? 0 : Math.round((p.done / total) * width);
   const rate = p.elapsedMs > 0 ? Math.round((p.doneNow / p.elapsedMs) * 1000) : 0;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done} done · ${p.queued} queued · ${p.inFlight} in flight · ${plural(p.errors, 'error')} · ${rate} pages/s`;
+  return `${bar(p.done, p.done + p.queued)} ${p.done} done · ${p.queued} queued · ${p.inFlight} in flight · ${plural(p.errors, 'error')} · ${rate} pages/s`;
 }
 
 /**

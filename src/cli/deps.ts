@@ -2,6 +2,7 @@ import { browserAvailability, createOpener } from '../browser/opener.js';
 import type { BrowserDeps, NetworkDeps } from '../commands/deps.js';
 import { digestDir } from '../digest/files.js';
 import { HttpClient } from '../http/client.js';
+import type { TransportKind } from '../http/transport.js';
 import { newClaimant } from '../store/claims.js';
 import { ComicsStore } from '../store/comics-store.js';
 import { openDatabase } from '../store/database.js';
@@ -19,7 +20,10 @@ export interface ReaderDeps extends NetworkDeps, BrowserDeps {
  * const deps = readerDeps(context, { timeoutMs: 10_000 });
  * try { ... } finally { await deps.close(); }
  */
-export function readerDeps(context: CliContext, options: { timeoutMs?: number | undefined } = {}): ReaderDeps {
+export function readerDeps(
+  context: CliContext,
+  options: { timeoutMs?: number | undefined; transport?: TransportKind } = {},
+): ReaderDeps {
   const db = openDatabase(context.dbPath);
   let http: HttpClient | null = null;
   return {
@@ -27,7 +31,10 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
     store: new ComicsStore(db),
     // Created on first use: list, history and mark-read never touch the network.
     get http() {
-      http ??= new HttpClient(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+      http ??= new HttpClient({
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.transport === undefined ? {} : { transport: options.transport }),
+      });
       return http;
     },
     opener: createOpener({ env: context.env }),
@@ -44,7 +51,7 @@ export function readerDeps(context: CliContext, options: { timeoutMs?: number | 
 /** Runs `action` with reader deps, closing them whatever happens. */
 export async function withReaderDeps<T>(
   context: CliContext,
-  options: { timeoutMs?: number | undefined },
+  options: { timeoutMs?: number | undefined; transport?: TransportKind },
   action: (deps: ReaderDeps) => Promise<T> | T,
 ): Promise<T> {
   const deps = readerDeps(context, options);

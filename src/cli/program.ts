@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { resolvePaths, type CliContext } from './context.js';
 import type { Output } from './terminal.js';
 import { registerAdd } from './add.js';
+import { registerArchive } from './archive.js';
 import { registerCheck } from './check.js';
 import { registerCrawl } from './crawl.js';
 import { registerDoctor } from './doctor.js';
@@ -39,6 +40,7 @@ export function createProgram(world: ProgramEnv): Command {
     .version(VERSION, '-V, --version')
     .option('--config <file>', 'comics config file (env COMICS_CONFIG, default config/comics.json of the checkout)')
     .option('--db <file>', 'state database (env COMICS_DB, default data/comics.db of the checkout)')
+    .option('--archive-dir <dir>', 'where comics archive keeps strip images (env COMICS_ARCHIVE_DIR, default strips/ beside the database)')
     .exitOverride()
     // Every subcommand's --help lists --config and --db too.
     .configureHelp({ showGlobalOptions: true })
@@ -50,7 +52,7 @@ export function createProgram(world: ProgramEnv): Command {
     });
   const host: CommandHost = {
     context: () => {
-      const flags = program.opts<{ config?: string; db?: string }>();
+      const flags = program.opts<{ config?: string; db?: string; archiveDir?: string }>();
       return {
         stdout: world.stdout,
         stderr: world.stderr,
@@ -70,5 +72,6 @@ export function createProgram(world: ProgramEnv): Command {
   registerDoctor(program, host);
   registerSubscriptions(program, host);
   registerCrawl(program, host);
+  registerArchive(program, host);
   return program;
 }

@@ -16,7 +16,7 @@ export interface HistoryEntry {
   firstSeen: string;
   status: StripStatus;
   readAt: string | null;
-  /** How it was read: opened, mark-read, baseline, duplicate, skipped. */
+  /** How it was read: opened, mark-read, baseline, duplicate, skipped, archive. */
   readVia: string | null;
   /** Why it will never be opened, for skipped strips. */
   skipped: string | null;

@@ -31,8 +31,8 @@ export interface StripInput {
   sharedUrl?: boolean;
 }
 
-/** How a strip came to be read. */
-export type ReadVia = 'baseline' | 'opened' | 'digest' | 'mark-read' | 'duplicate' | 'skipped';
+/** How a strip came to be read ('archive': back catalogue found by `comics archive --all`). */
+export type ReadVia = 'baseline' | 'opened' | 'digest' | 'mark-read' | 'duplicate' | 'skipped' | 'archive';
 
 export interface StripRow {
   id: number;
@@ -125,7 +125,7 @@ function comicsParam(comics: readonly string[] | undefined): { comics: string | 
  * Oldest first: by date (or the date a catch-up walk started from), else by when
  * first seen, then feed or walk order (later in the feed = older).
  */
-const OLDEST_FIRST = 'COALESCE(published, order_at, first_seen) ASC, comic ASC, position DESC, id ASC';
+export const OLDEST_FIRST = 'COALESCE(published, order_at, first_seen) ASC, comic ASC, position DESC, id ASC';
 const NEWEST_FIRST = 'COALESCE(published, order_at, first_seen) DESC, comic ASC, position ASC, id DESC';
 /**
  * History order: most recently recorded first, so what a check just found is on top
@@ -134,7 +134,8 @@ const NEWEST_FIRST = 'COALESCE(published, order_at, first_seen) DESC, comic ASC,
  */
 const RECORDED_LAST_FIRST = 'first_seen DESC, COALESCE(published, order_at) DESC, comic ASC, position ASC, id DESC';
 
-const STRIP_COLUMNS = `id, comic, key, url, title, published, image, image_alt AS imageAlt, image_title AS imageTitle,
+/** The columns of a {@link StripRow}, for queries of other stores over `strips`. */
+export const STRIP_COLUMNS = `id, comic, key, url, title, published, image, image_alt AS imageAlt, image_title AS imageTitle,
   image_looked_at AS imageLookedAt, image_note AS imageNote, position, order_at AS orderAt, first_seen AS firstSeen,
   read_at AS readAt, read_via AS readVia, skipped`;
 const COMIC_COLUMNS = `name, feed, etag, last_modified AS lastModified, baselined_at AS baselinedAt,

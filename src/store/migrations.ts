@@ -10,7 +10,8 @@ export interface Migration {
  * Schema history. Append only: never edit a migration that has shipped.
  * 1: comics and strips (`comics check`); 2: crawl runs (`comics crawl`);
  * 3: page mode, catch-up and health (strips' order_at, comics' failing_since);
- * 4: crawl links keyed by the linking page; 5: strip images' alt and hover text.
+ * 4: crawl links keyed by the linking page; 5: strip images' alt and hover text;
+ * 6: the archive's index, claims and walk state (`comics archive`).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -158,6 +159,71 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE strips ADD COLUMN image_title TEXT;
         ALTER TABLE strips ADD COLUMN image_looked_at TEXT;
         ALTER TABLE strips ADD COLUMN image_note TEXT;
+      `);
+    },
+  },
+  {
+    name: 'archive index and walk state',
+    up(db) {
+      // Keyed by comic name and strip key rather than strip id: the files outlive the strip
+      // rows (a comic baselined again gets its strips back under the same keys).
+      // archive_files: one row per stored file (identical bytes are stored once per comic);
+      //   pending_by names the run between committing the row and linking the file in place;
+      //   renamed_from is the renaming journal (see src/archive/renumber.ts).
+      // archive_strips: which file holds each strip's image, from where, when, with its validators.
+      // archive_claims: strips a run is fetching, so two runs never fetch one strip twice.
+      // archive_walks: where a back-catalogue walk stopped, and whether it is complete.
+      db.exec(`
+        CREATE TABLE archive_folders (
+          comic TEXT PRIMARY KEY,
+          folder TEXT NOT NULL,
+          folder_key TEXT NOT NULL UNIQUE,
+          rename_phase INTEGER NOT NULL DEFAULT 0,
+          naming_by TEXT,
+          naming_at TEXT
+        ) STRICT;
+        CREATE TABLE archive_files (
+          comic TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          file TEXT NOT NULL,
+          bytes INTEGER NOT NULL,
+          content_type TEXT NOT NULL,
+          renamed_from TEXT,
+          pending_by TEXT,
+          pending_at TEXT,
+          PRIMARY KEY (comic, sha256)
+        ) STRICT;
+        CREATE TABLE archive_strips (
+          comic TEXT NOT NULL,
+          key TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          source_url TEXT NOT NULL,
+          etag TEXT,
+          last_modified TEXT,
+          fetched_at TEXT NOT NULL,
+          PRIMARY KEY (comic, key)
+        ) STRICT;
+        CREATE INDEX archive_strips_file ON archive_strips (comic, sha256);
+        CREATE INDEX archive_strips_source ON archive_strips (comic, source_url);
+        CREATE TABLE archive_claims (
+          strip INTEGER PRIMARY KEY REFERENCES strips(id) ON DELETE CASCADE,
+          claimed_by TEXT NOT NULL,
+          claimed_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE archive_walks (
+          comic TEXT PRIMARY KEY,
+          next_url TEXT,
+          last_key TEXT,
+          order_at TEXT,
+          position INTEGER NOT NULL DEFAULT 0,
+          walked INTEGER NOT NULL DEFAULT 0,
+          end_reason TEXT,
+          complete INTEGER NOT NULL DEFAULT 0,
+          first_reached INTEGER NOT NULL DEFAULT 0,
+          claimed_by TEXT,
+          claimed_at TEXT,
+          updated_at TEXT NOT NULL
+        ) STRICT;
       `);
     },
   },

@@ -72,7 +72,7 @@ const StripSchema = v.object({
   orderAt: v.optional(nullableString, null),
   firstSeen: v.string(),
   readAt: nullableString,
-  readVia: v.nullable(v.picklist(['baseline', 'opened', 'digest', 'mark-read', 'duplicate', 'skipped'])),
+  readVia: v.nullable(v.picklist(['baseline', 'opened', 'digest', 'mark-read', 'duplicate', 'skipped', 'archive'])),
   skipped: nullableString,
 });
 const SnapshotSchema = v.object({ state: v.nullable(StateSchema), strips: v.optional(v.array(StripSchema), []) });

@@ -1,0 +1,182 @@
+/**
+ * The back-catalogue walk of `comics archive --all`: from the oldest recorded
+ * strip back through previous-strip links to the first strip, with the page
+ * rules of page mode. Every step is recorded in the store as it is taken
+ * (the strip, and where to go next), so a walk killed at any point continues
+ * from the page it was reading, never from the start.
+ */
+import type { Comic } from '../config/comics-config.js';
+import { errorMessage, isComicsError } from '../errors.js';
+import type { FetchedPage } from '../pages/fetch-page.js';
+import type { StripPage } from '../pages/heuristics.js';
+import { identity } from '../pages/page-walk.js';
+import type { ArchiveStore } from '../store/archive-store.js';
+import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
+
+export interface BackWalkDeps {
+  store: ComicsStore;
+  archive: ArchiveStore;
+  claimant: string;
+  /** Fetches a strip page (politely); throws a ComicsError for a failure. */
+  fetchPage(url: string): Promise<FetchedPage>;
+}
+
+export interface BackWalkOptions {
+  /** Most pages read by this run. */
+  maxPages: number;
+  signal?: AbortSignal | undefined;
+  /** A page is about to be read: where the walk is. */
+  onPage?(url: string): void;
+  /** A strip was recorded (and claimed for this run); the walk waits for the promise (backpressure). */
+  onStrip(strip: StripRow, page: string): Promise<void>;
+}
+
+export interface BackWalkResult {
+  /** Pages read by this run. */
+  walked: number;
+  /** The walk is over: it reached the first strip, or a loop, in this run or before. */
+  complete: boolean;
+  /** It ended at a strip without a previous link. */
+  firstReached: boolean;
+  /** A page that could not be read (the walk stopped there and continues from it next time). */
+  failure: { url: string; reason: string } | null;
+  warnings: string[];
+}
+
+/**
+ * Walks a comic back from where its walk stopped (or from its oldest recorded
+ * strip), recording each strip found as read (`archive`), until the first strip,
+ * a page seen before (a loop) or `maxPages`. Only the run that claimed the walk
+ * walks it. Rejects with E_ABORTED when aborted, and with store errors.
+ *
+ * @example
+ * const walk = await walkBack(comic, { store, archive, claimant, fetchPage }, { maxPages: 1000, onStrip: async (strip) => queue(strip) });
+ * walk // { walked: 312, complete: true, firstReached: true, failure: null, warnings: [] }
+ */
+export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWalkOptions): Promise<BackWalkResult> {
+  const { archive } = deps;
+  const result: BackWalkResult = { walked: 0, complete: false, firstReached: false, failure: null, warnings: [] };
+  const state = archive.claimWalk(comic.name, deps.claimant);
+  if (state === null) {
+    result.warnings.push('another comics archive run is walking this comic back; it was left to that run');
+    return result;
+  }
+  if (state.complete) return { ...result, complete: true, firstReached: state.firstReached };
+  const heuristics = await import('../pages/heuristics.js');
+  // A selector that is not valid CSS stops the walk at that page, like a failed request.
+  const read = (page: FetchedPage): StripPage | null => {
+    try {
+      return heuristics.readStripPage(heuristics.parsePage(page.html), page.finalUrl, comic.selectors ?? {});
+    } catch (error) {
+      result.failure = { url: page.url, reason: errorMessage(error) };
+      return null;
+    }
+  };
+  // Every key and link recorded: a walk back that reaches one of them has looped.
+  const recorded = deps.store.stripIdentities(comic.name);
+  const seen = new Set([...recorded.keys, ...recorded.urls].map(identity));
+  const fetchPage = async (url: string): Promise<FetchedPage | null> => {
+    options.onPage?.(url);
+    try {
+      const page = await deps.fetchPage(url);
+      result.walked++;
+      return page;
+    } catch (error) {
+      if (isComicsError(error, 'E_ABORTED')) throw error;
+      result.failure = { url, reason: `The walk back stopped at this page (it goes on from here next time): ${errorMessage(error)}` };
+      return null;
+    }
+  };
+  const ended = (end: { reason: string; firstReached: boolean }): BackWalkResult => ({
+    ...result,
+    complete: true,
+    firstReached: end.firstReached,
+  });
+
+  let next = state.nextUrl;
+  if (next === null) {
+    const start = archive.walkStart(comic.name);
+    if (start === null || start.url === null) {
+      result.failure = { url: comic.source, reason: 'No strip recorded to walk back from: run comics check first' };
+      return result;
+    }
+    const page = await fetchPage(start.url);
+    const strip = page === null ? null : read(page);
+    if (page === null || strip === null) return result;
+    // A front-page strip is known by its image; the front page may show a newer strip by now.
+    if (start.key === start.image && identity(strip.image?.url ?? '') !== identity(start.key)) {
+      result.failure = { url: start.url, reason: 'Strips were published since the last check: run comics check first, then comics archive --all' };
+      return result;
+    }
+    const end = endOf(strip.prev?.url ?? null, identities(start.url, page.finalUrl, strip.key), seen, { comic, page: strip, result, atStart: true });
+    archive.recordWalkStep(comic.name, deps.claimant, {
+      strip: null,
+      startKey: start.key,
+      base: { orderAt: start.published ?? start.orderAt ?? start.firstSeen, position: start.position },
+      next: strip.prev?.url ?? null,
+      end,
+    });
+    if (end !== null) return ended(end);
+    next = strip.prev!.url;
+  }
+
+  while (next !== null) {
+    if (options.signal?.aborted) break;
+    if (result.walked >= options.maxPages) return result;
+    const page = await fetchPage(next);
+    const strip = page === null ? null : read(page);
+    if (page === null || strip === null) return result;
+    if (strip.unmatched.includes('key')) {
+      result.failure = { url: next, reason: `selectors.key ${JSON.stringify(comic.selectors?.key)} no longer matches anything on ${page.finalUrl}; the walk stopped there` };
+      return result;
+    }
+    const ids = identities(next, page.finalUrl, strip.key);
+    if (ids.some((id) => seen.has(id))) {
+      result.warnings.push(`the previous-strip links loop back to ${page.finalUrl}`);
+      const end = { reason: 'loop', firstReached: false };
+      archive.recordWalkStep(comic.name, deps.claimant, { strip: null, next: null, end });
+      return ended(end);
+    }
+    // Recorded already, from the front page, where only its image told which strip it was.
+    const known = strip.image !== null && seen.has(identity(strip.image.url));
+    const found: StripInput | null = known
+      ? null
+      : { key: strip.key, url: page.finalUrl, title: strip.title, published: strip.published, image: strip.image?.url ?? null };
+    const end = endOf(strip.prev?.url ?? null, ids, seen, { comic, page: strip, result, atStart: false });
+    const row = archive.recordWalkStep(comic.name, deps.claimant, { strip: found, next: strip.prev?.url ?? null, end });
+    for (const id of ids) seen.add(id);
+    if (row !== null) await options.onStrip(row, page.finalUrl);
+    if (end !== null) return ended(end);
+    next = strip.prev!.url;
+  }
+  return result;
+}
+
+/** How the walk ends after this page, or null when it goes on to `prev`. */
+function endOf(
+  prev: string | null,
+  ids: string[],
+  seen: Set<string>,
+  context: { comic: Comic; page: StripPage; result: BackWalkResult; atStart: boolean },
+): { reason: string; firstReached: boolean } | null {
+  const { page, result } = context;
+  if (prev === null) {
+    // A feed comic's strip pages need not link to each other at all.
+    if (context.comic.mode === 'feed' && context.atStart) {
+      result.warnings.push(
+        `no link to the previous strip was found on ${page.url}, so the back catalogue cannot be walked from there (set selectors.prev)`,
+      );
+      return { reason: 'no-prev', firstReached: false };
+    }
+    return { reason: 'first', firstReached: true };
+  }
+  if (seen.has(identity(prev)) || ids.includes(identity(prev))) {
+    result.warnings.push(`the previous-strip links loop back to ${prev}`);
+    return { reason: 'loop', firstReached: false };
+  }
+  return null;
+}
+
+function identities(...values: string[]): string[] {
+  return [...new Set(values.map(identity))];
+}
