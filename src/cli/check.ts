@@ -50,6 +50,7 @@ export function registerCheck(program: Command, host: CommandHost): void {
             perHost: flags.perHost,
             timeoutMs: flags.timeout,
             ...(flags.maxWalk === undefined ? {} : { maxWalk: flags.maxWalk }),
+            archiveDir: context.archiveDir,
             signal: context.signal,
             onChecked: (result, done, total) => {
               if (result.status === 'error') failed++;

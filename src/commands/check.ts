@@ -19,6 +19,8 @@ export interface CheckCommandOptions {
   timeoutMs?: number;
   /** Most strip pages one walk reads, for every comic (overrides their maxWalk). */
   maxWalk?: number;
+  /** Where comics with `"archive": true` get their new strips' images; none archived when absent. */
+  archiveDir?: string;
   signal?: AbortSignal;
   onChecked?: (result: ComicResult, done: number, total: number) => void;
   onOpened?: (strip: StripRow, index: number, total: number) => void;
@@ -62,6 +64,11 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckCommandD
     signal: options.signal,
     ...(options.onChecked ? { onResult: options.onChecked } : {}),
   });
+  // Loaded only for comics that archive: the check itself should not pay for the archive's modules.
+  if (options.archiveDir !== undefined && comics.some((comic) => comic.archive === true)) {
+    const { archiveAfterCheck } = await import('../archive/after-check.js');
+    await archiveAfterCheck(comics, results, { ...deps, archiveDir: options.archiveDir }, options);
+  }
   const names = comics.map((comic) => comic.name);
   const delivery = await deliver(config.open, comics, results, options, deps);
   const waitingAfter = deps.store.unreadByClaim({ claimant: deps.claimant, comics: names });

@@ -1,5 +1,6 @@
 import { loadConfig, resolveComic } from '../config/comics-config.js';
 import { failureClass, type FailureClass } from '../health/failure-class.js';
+import { ArchiveStore } from '../store/archive-store.js';
 import type { ConfigDeps } from './deps.js';
 
 /** One followed comic with its state, as `comics list` shows it. */
@@ -24,6 +25,8 @@ export interface ComicListing {
   lastError: string | null;
   errorCode: string | null;
   failureStreak: number;
+  /** Recorded strips whose image is in the archive (see `comics archive`). */
+  archived: number;
 }
 
 /**
@@ -36,6 +39,7 @@ export interface ComicListing {
 export function runList(deps: ConfigDeps): ComicListing[] {
   const config = loadConfig(deps.configPath);
   const states = new Map(deps.store.summaries().map((summary) => [summary.name, summary]));
+  const archived = new ArchiveStore(deps.store.db).archivedCounts();
   return config.comics.map((entry) => {
     const comic = resolveComic(entry);
     // State recorded for another feed (the config was edited) is not this comic's.
@@ -58,6 +62,7 @@ export function runList(deps: ConfigDeps): ComicListing[] {
       lastError: current?.lastError ?? null,
       errorCode: current?.errorCode ?? null,
       failureStreak: current?.failureStreak ?? 0,
+      archived: current === undefined ? 0 : (archived.get(comic.name) ?? 0),
     };
   });
 }

@@ -45,6 +45,8 @@ const ComicSchema = v.strictObject(
     ),
     maxWalk: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be 1 or more'))),
     tags: v.optional(v.array(v.pipe(v.string('must be a string'), v.trim(), v.nonEmpty('must not be empty')), 'must be an array of strings')),
+    /** `comics check` archives each new strip's image (see `comics archive`). */
+    archive: v.optional(v.boolean('must be true or false')),
   },
   'must be an object',
 );
@@ -180,7 +182,7 @@ export function findComic(config: ComicsConfig, name: string): ComicEntry {
   throw new ComicsError('E_NOT_FOUND', `No comic named ${JSON.stringify(name)} is followed${hint}; see comics list`);
 }
 
-const KNOWN_FIELDS = 'name, feed, url, unread, mode, selectors, maxWalk, tags';
+const KNOWN_FIELDS = 'name, feed, url, unread, mode, selectors, maxWalk, tags, archive';
 
 /** `comics[2] ("xkcd"), field "feed": must be ...` from a valibot issue. */
 function describeIssue(issue: v.BaseIssue<unknown>): string {

@@ -12,7 +12,7 @@ export interface ArchiveEnv extends CheckEnv {
   archive: ArchiveStore;
   /** Writes the config: comics given as config entries. */
   follow(...comics: Record<string, unknown>[]): void;
-  /** `comics check --no-open`. */
+  /** `comics check --no-open` (archiving for comics with "archive": true). */
   check(): ReturnType<typeof runCheck>;
   /** `comics archive` with fast defaults for tests (no delay unless given). */
   archiveRun(options?: Partial<ArchiveCommandOptions>, deps?: Partial<ArchiveCommandDeps>): ReturnType<typeof runArchive>;
@@ -33,7 +33,7 @@ export function archiveEnv(): ArchiveEnv {
     archiveDir,
     archive: new ArchiveStore(env.deps.store.db),
     follow: (...comics) => writeFileSync(env.configPath, JSON.stringify({ comics })),
-    check: () => runCheck({ open: false, maxTabs: 0, concurrency: 8, perHost: 2 }, env.deps),
+    check: () => runCheck({ open: false, maxTabs: 0, concurrency: 8, perHost: 2, archiveDir }, env.deps),
     archiveRun: (options = {}, deps = {}) =>
       runArchive({ names: [], delayMs: 0, ...options }, { ...env.deps, archiveDir, ...deps }),
     files: (folder) => readdirSync(folder).sort(),

@@ -42,6 +42,8 @@ export interface ArchiveSite {
   publish(count?: number): number[];
   /** Answers strip n's image with this instead. */
   overrideImage(n: number, route: Route): void;
+  /** Serves every image as published again. */
+  resetImages(): void;
   /** Image requests answered in full (the response finished). */
   readonly imagesServed: number;
   /** Called each time an image response finished. */
@@ -171,6 +173,7 @@ ${options.dated ? `<meta property="article:published_time" content="${date}">` :
       return numbers;
     },
     overrideImage: (n: number, route: Route) => void overrides.set(n, route),
+    resetImages: () => overrides.clear(),
     get imagesServed() {
       return imagesServed;
     },
