@@ -62,16 +62,8 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
     return result;
   }
   if (state.complete) return { ...result, complete: true, firstReached: state.firstReached };
-  const heuristics = await import('../pages/heuristics.js');
-  // A selector that is not valid CSS stops the walk at that page, like a failed request.
-  const read = (page: FetchedPage): StripPage | null => {
-    try {
-      return heuristics.readStripPage(heuristics.parsePage(page.html), page.finalUrl, comic.selectors ?? {});
-    } catch (error) {
-      result.failure = { url: page.url, reason: errorMessage(error) };
-      return null;
-    }
-  };
+  // Loaded while the first page is on the wire.
+  const reading = import('../pages/heuristics.js');
   // Every key and link recorded: a walk back that reaches one of them has looped.
   const recorded = deps.store.stripIdentities(comic.name);
   const seen = new Set([...recorded.keys, ...recorded.urls].map(identity));
@@ -87,6 +79,29 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
       return null;
     }
   };
+  // A selector that is not valid CSS stops the walk at that page, like a failed request.
+  const read = async (page: FetchedPage): Promise<StripPage | null> => {
+    const heuristics = await reading;
+    try {
+      return heuristics.readStripPage(heuristics.parsePage(page.html), page.finalUrl, comic.selectors ?? {});
+    } catch (error) {
+      result.failure = { url: page.url, reason: errorMessage(error) };
+      return null;
+    }
+  };
+  /**
+   * The walk is one page after another: the next page's request goes out as soon as its
+   * link is known, before this step is recorded, so recording never delays it. A run
+   * killed in between reads that page again, nothing more.
+   */
+  const fetchNext = async (url: string | null): Promise<{ page: Promise<FetchedPage | null> } | null> => {
+    if (url === null || result.walked >= options.maxPages || options.signal?.aborted) return null;
+    const page = fetchPage(url);
+    // Awaited later: an abort meanwhile must not count as unhandled.
+    page.catch(() => {});
+    await new Promise((resolve) => setImmediate(resolve));
+    return { page };
+  };
   const ended = (end: { reason: string; firstReached: boolean }): BackWalkResult => ({
     ...result,
     complete: true,
@@ -94,6 +109,7 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
   });
 
   let next = state.nextUrl;
+  let pending: { page: Promise<FetchedPage | null> } | null = null;
   if (next === null) {
     const start = archive.walkStart(comic.name);
     if (start === null || start.url === null) {
@@ -101,7 +117,7 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
       return result;
     }
     const page = await fetchPage(start.url);
-    const strip = page === null ? null : read(page);
+    const strip = page === null ? null : await read(page);
     if (page === null || strip === null) return result;
     // A front-page strip is known by its image; the front page may show a newer strip by now.
     if (start.key === start.image && identity(strip.image?.url ?? '') !== identity(start.key)) {
@@ -109,22 +125,23 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
       return result;
     }
     const end = endOf(strip.prev?.url ?? null, identities(start.url, page.finalUrl, strip.key), seen, { comic, page: strip, result, atStart: true });
+    next = end === null ? strip.prev!.url : null;
+    pending = await fetchNext(next);
     archive.recordWalkStep(comic.name, deps.claimant, {
       strip: null,
       startKey: start.key,
       base: { orderAt: start.published ?? start.orderAt ?? start.firstSeen, position: start.position },
-      next: strip.prev?.url ?? null,
+      next,
       end,
     });
     if (end !== null) return ended(end);
-    next = strip.prev!.url;
+  } else {
+    pending = await fetchNext(next);
   }
 
-  while (next !== null) {
-    if (options.signal?.aborted) break;
-    if (result.walked >= options.maxPages) return result;
-    const page = await fetchPage(next);
-    const strip = page === null ? null : read(page);
+  while (pending !== null && next !== null) {
+    const page = await pending.page;
+    const strip = page === null ? null : await read(page);
     if (page === null || strip === null) return result;
     if (strip.unmatched.includes('key')) {
       result.failure = { url: next, reason: `selectors.key ${JSON.stringify(comic.selectors?.key)} no longer matches anything on ${page.finalUrl}; the walk stopped there` };
@@ -143,11 +160,12 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
       ? null
       : { key: strip.key, url: page.finalUrl, title: strip.title, published: strip.published, image: strip.image?.url ?? null };
     const end = endOf(strip.prev?.url ?? null, ids, seen, { comic, page: strip, result, atStart: false });
-    const row = archive.recordWalkStep(comic.name, deps.claimant, { strip: found, next: strip.prev?.url ?? null, end });
+    next = end === null ? strip.prev!.url : null;
+    pending = await fetchNext(next);
+    const row = archive.recordWalkStep(comic.name, deps.claimant, { strip: found, next, end });
     for (const id of ids) seen.add(id);
     if (row !== null) await options.onStrip(row, page.finalUrl);
     if (end !== null) return ended(end);
-    next = strip.prev!.url;
   }
   return result;
 }

@@ -9,7 +9,7 @@ export interface SchedulerOptions<T> {
   take(lane: string): T | undefined;
   /** Does one item. Must not reject: failures are the caller's data; a rejection goes to `onError`. */
   run(item: T, lane: string): Promise<void>;
-  /** Runs once per lane before its first item (robots.txt), counted against the lane's limit. */
+  /** Runs once per lane before its first item (robots.txt), counted against the lane's limit but not paced. */
   prepare?(lane: string): Promise<void>;
   /** Least time between two request starts in a lane (--delay, Crawl-delay), read after `prepare`. */
   delayMs?(lane: string): number;
@@ -123,9 +123,10 @@ export class Scheduler<T> {
     const state = this.#state(lane);
     if (state.prepared === 'no' && this.#options.prepare) {
       state.prepared = 'pending';
+      // Not paced: the lane's first request follows its robots.txt at once, as it would without one.
       this.#submit(lane, state, () => this.#options.prepare!(lane), () => {
         state.prepared = 'yes';
-      });
+      }, false);
       return false;
     }
     if (state.prepared === 'pending') return false;
@@ -151,13 +152,13 @@ export class Scheduler<T> {
     return true;
   }
 
-  #submit(lane: string, state: LaneState, task: () => Promise<void>, after?: () => void): void {
+  #submit(lane: string, state: LaneState, task: () => Promise<void>, after?: () => void, paced = true): void {
     state.active++;
     state.waiting++;
     this.#active++;
     const started = (): Promise<void> => {
       state.waiting--;
-      const delay = this.#options.delayMs?.(lane) ?? 0;
+      const delay = paced ? (this.#options.delayMs?.(lane) ?? 0) : 0;
       if (delay > 0) state.nextStart = this.#now() + delay;
       return task();
     };
