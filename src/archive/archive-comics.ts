@@ -223,7 +223,8 @@ class ArchiveRun {
   async #archiveComic(target: Target, result: ComicArchive): Promise<void> {
     const { comic } = target;
     const { store, archive, claimant } = this.#deps;
-    if (store.getComic(comic.name) === null) {
+    // A comic whose every check failed has a row, but no strips to start from.
+    if (store.getComic(comic.name)?.baselinedAt == null) {
       this.#failed(result, { url: comic.source, reason: 'Not checked yet: run comics check first (the archive keeps the strips comics recorded)' });
       return;
     }

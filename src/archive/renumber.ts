@@ -3,8 +3,10 @@
  * strip in the comic (`0042 ...`); a walk back finds strips older than every
  * strip named so far, so the names shift. They are settled at the end of each
  * run, through a journal in the store: the new names are recorded first, then
- * files move to temporary names (phase 1), then to their new names (phase 2).
- * A run killed in between is finished by the next one, from the journal.
+ * the files move: straight to their new names when no new name is another
+ * file's old one, else to temporary names (phase 1) and then to their new ones
+ * (phase 2). A run killed in between is finished by the next one, from the
+ * journal and what it finds on disk.
  */
 import { join } from 'node:path';
 import type { ArchiveStore, Renaming } from '../store/archive-store.js';
@@ -27,10 +29,10 @@ export interface NamingDeps {
  */
 export async function settleNames(deps: NamingDeps, comic: string, folder: string): Promise<number | null> {
   const { archive } = deps;
-  const phase = archive.lockNaming(comic, deps.claimant);
-  if (phase === null) return null;
+  const left = archive.lockNaming(comic, deps.claimant);
+  if (left === null) return null;
   try {
-    if (phase !== 0) await finishRenaming(deps, comic, folder, phase);
+    if (left !== 0) await finishRenaming(deps, comic, folder, left);
     const { files, count } = archive.namedFiles(comic);
     const width = numberWidth(count);
     const indexed = new Set(files.map((file) => file.file));
@@ -44,41 +46,68 @@ export async function settleNames(deps: NamingDeps, comic: string, folder: strin
       renamings.push({ sha256: file.sha256, from: file.file, to });
     }
     if (renamings.length === 0) return 0;
-    archive.beginRenaming(comic, renamings);
-    await finishRenaming(deps, comic, folder, 1);
+    // When no new name is another file's old one, each file moves straight to its new name.
+    const from = new Set(renamings.map((renaming) => renaming.from));
+    const phase = renamings.some((renaming) => from.has(renaming.to)) ? 1 : DIRECT;
+    archive.beginRenaming(comic, renamings, phase);
+    await finishRenaming(deps, comic, folder, phase);
     return renamings.length;
   } finally {
     archive.unlockNaming(comic, deps.claimant);
   }
 }
 
+/** Journal phase of a renaming whose files move straight to their new names. */
+const DIRECT = 3;
+
+/** Phase 1 moves files to temporary names, phase 2 to their new ones; DIRECT does it in one. Safe to run again. */
 async function finishRenaming(deps: NamingDeps, comic: string, folder: string, phase: number): Promise<void> {
   const { archive, fs } = deps;
   const renamings = archive.renamings(comic);
-  const temporary = (renaming: Renaming): string => join(folder, renamingName(renaming.sha256));
+  const temporary = (renaming: Renaming): string => renamingName(renaming.sha256);
   try {
     if (phase === 1) {
       for (const renaming of renamings) {
-        const from = join(folder, renaming.from);
-        if (!(await fs.exists(temporary(renaming))) && (await fs.exists(from))) await fs.rename(from, temporary(renaming));
+        // Gone: moved already by the run that was killed.
+        await fs.rename(join(folder, renaming.from), join(folder, temporary(renaming))).catch(ignoreMissing);
       }
       archive.renamingPhase2(comic);
     }
     for (const renaming of renamings) {
-      const moving = temporary(renaming);
-      if (!(await fs.exists(moving))) continue;
-      const to = join(folder, renaming.to);
-      // Killed between giving the new name and removing the temporary one.
-      if (await fs.sameFile(moving, to)) {
-        await fs.remove(moving);
-        continue;
-      }
-      archive.renamed(comic, renaming.sha256, await placeFile(fs, folder, moving, renaming.to));
+      const used = await move(fs, folder, phase === DIRECT ? renaming.from : temporary(renaming), renaming.to);
+      if (used !== null && used !== renaming.to) archive.renamed(comic, renaming.sha256, used);
     }
   } catch (error) {
     throw writeError(folder, error);
   }
   archive.endRenaming(comic);
+}
+
+/**
+ * Gives file `from` the name `to` (or the first free one after it), never replacing
+ * another file; null when `from` is gone (moved before). Returns the name used.
+ */
+async function move(fs: ArchiveFs, folder: string, from: string, to: string): Promise<string | null> {
+  const path = join(folder, from);
+  try {
+    if (await fs.linkNew(path, join(folder, to))) {
+      await fs.remove(path);
+      return to;
+    }
+  } catch (error) {
+    ignoreMissing(error);
+    return null;
+  }
+  // Killed between giving the new name and removing the old one.
+  if (await fs.sameFile(path, join(folder, to))) {
+    await fs.remove(path);
+    return to;
+  }
+  return placeFile(fs, folder, path, to);
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
 
 /** `name` is `wanted`, or `wanted` numbered because that name was taken (`a (2).png`). */

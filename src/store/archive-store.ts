@@ -327,12 +327,12 @@ export class ArchiveStore {
     this.#sql('UPDATE archive_folders SET naming_by = NULL, naming_at = NULL WHERE comic = ? AND naming_by = ?').run(comic, claimant);
   }
 
-  /** Writes the journal of a renaming (phase 1: files go to temporary names), before any file moves. */
-  beginRenaming(comic: string, renamings: readonly Renaming[]): void {
+  /** Writes the journal of a renaming, and the phase it starts in (see src/archive/renumber.ts), before any file moves. */
+  beginRenaming(comic: string, renamings: readonly Renaming[], phase: number): void {
     this.db.transaction(() => {
       const update = this.#sql('UPDATE archive_files SET renamed_from = ?, file = ? WHERE comic = ? AND sha256 = ?');
       for (const { sha256, from, to } of renamings) update.run(from, to, comic, sha256);
-      this.#sql('UPDATE archive_folders SET rename_phase = 1 WHERE comic = ?').run(comic);
+      this.#sql('UPDATE archive_folders SET rename_phase = ? WHERE comic = ?').run(phase, comic);
     }).immediate();
   }
 

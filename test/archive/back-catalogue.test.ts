@@ -43,7 +43,10 @@ describe('comics archive --all', () => {
       expect(file).toBe(`${String(n).padStart(4, '0')} Strip ${n}.${ext}`);
       expect(env.sha256(join(comic!.folder!, file))).toBe(sha256(site.imageBytes(n)));
     });
-    for (let n = 1; n <= STRIPS; n++) expect(site.pages.hits.get(site.imagePath(n))).toBe(1);
+    for (let n = 1; n <= STRIPS; n++) {
+      expect(site.pages.hits.get(site.imagePath(n))).toBe(1);
+      expect(site.pages.hits.get(new URL(site.stripUrl(n)).pathname)).toBe(1);
+    }
     expect(site.pages.stats.maxInFlight).toBeLessThanOrEqual(2);
 
     // Everything is archived and the walk is remembered as complete: nothing is fetched again.

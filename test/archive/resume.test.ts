@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renamingName } from '../../src/archive/files.js';
@@ -82,7 +82,7 @@ describe('comics archive: resumable walks and settled names', () => {
     // A run was killed in the middle of renaming: its journal names the new names, one file is moved away.
     const rows = env.archive.namedFiles('Strips').files;
     const moving = rows.find((row) => row.file === older)!;
-    env.archive.beginRenaming('Strips', [{ sha256: moving.sha256, from: older!, to: `0009 ${older!.slice(5)}` }]);
+    env.archive.beginRenaming('Strips', [{ sha256: moving.sha256, from: older!, to: `0009 ${older!.slice(5)}` }], 1);
     renameSync(join(folder, older!), join(folder, renamingName(moving.sha256)));
     env.archive.renamingPhase2('Strips');
     writeFileSync(join(folder, '.comics-999999999-0a1b2c.part'), 'half an image');
@@ -91,6 +91,13 @@ describe('comics archive: resumable walks and settled names', () => {
     // Finished, then settled back to the strip's true place.
     expect(env.files(folder)).toEqual([older, newer]);
     expect(existsSync(join(folder, '.comics-999999999-0a1b2c.part'))).toBe(false);
+
+    // Killed in a one-step renaming, between giving the new name and removing the old one.
+    const other = env.archive.namedFiles('Strips').files.find((row) => row.file === newer)!;
+    env.archive.beginRenaming('Strips', [{ sha256: other.sha256, from: newer!, to: `0009 ${newer!.slice(5)}` }], 3);
+    linkSync(join(folder, newer!), join(folder, `0009 ${newer!.slice(5)}`));
+    expect((await env.archiveRun()).comics[0]).toMatchObject({ alreadyArchived: 2, downloaded: 0 });
+    expect(env.files(folder)).toEqual([older, newer]);
   });
 });
 
@@ -131,12 +138,14 @@ describe('archiving from check, list and other commands', () => {
     expect(found.comics[0]!.downloaded).toBe(1);
   });
 
-  it('says which comics were never checked, and that names must be followed comics', async () => {
-    env.follow({ name: 'Strips', mode: 'page', url: site.entryUrl });
+  it('says which comics were never checked (or never successfully), and that names must be followed comics', async () => {
+    const gone = `${site.pages.origin}/gone.xml`;
+    env.follow({ name: 'Gone', feed: gone });
+    await env.check();
+    env.follow({ name: 'Strips', mode: 'page', url: site.entryUrl }, { name: 'Gone', feed: gone });
     const report = await env.archiveRun();
-    expect(report.comics[0]!.failed).toEqual([
-      { url: site.entryUrl, reason: 'Not checked yet: run comics check first (the archive keeps the strips comics recorded)' },
-    ]);
+    const reason = 'Not checked yet: run comics check first (the archive keeps the strips comics recorded)';
+    expect(report.comics.map((comic) => comic.failed)).toEqual([[{ url: site.entryUrl, reason }], [{ url: gone, reason }]]);
     await expect(env.archiveRun({ names: ['nope'] })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 });

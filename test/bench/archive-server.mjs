@@ -90,7 +90,9 @@ const counter = (host) => {
   return entry;
 };
 
+// Every answer is made once, up front, so the fixture's own CPU stays out of the figures.
 const images = new Map();
+const pages = new Map();
 function serve(host, handle) {
   const server = http.createServer((req, res) => {
     const entry = counter(host);
@@ -113,16 +115,11 @@ function imageHandler(req, res) {
   const match = /^\/c(\d+)\/img\/(\d+)\.png$/.exec(req.url ?? '');
   const n = Number(match?.[2]);
   if (!match || n < 1 || n > strips) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  const key = `${match[1]}/${n}`;
-  let body = images.get(key);
-  if (body === undefined) {
-    body = png(Number(match[1]) * 100_000 + n, imageBytes);
-    images.set(key, body);
-  }
+  const body = images.get(`${match[1]}/${n}`);
   res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body);
 }
 
-function pageHandler(comic, imageOrigin) {
+function pageHandler(comic) {
   return (req, res) => {
     const path = req.url ?? '/';
     if (path === `/c${comic}/latest`) return res.writeHead(302, { location: `/c${comic}/strip/${strips}/` }).end();
@@ -130,7 +127,7 @@ function pageHandler(comic, imageOrigin) {
     const match = /^\/c(\d+)\/strip\/(\d+)\/$/.exec(path);
     const n = Number(match?.[2]);
     if (!match || Number(match[1]) !== comic || n < 1 || n > strips) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    const body = page(comic, n, imageOrigin);
+    const body = pages.get(`${comic}/${n}`);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length }).end(body);
   };
 }
@@ -141,12 +138,18 @@ for (let i = 0; i < comics; i++) {
   const pageHost = `127.0.0.${10 + i}`;
   let imageOrigin = shared;
   if (values.images === 'per-comic') imageOrigin = await serve(`127.0.0.${30 + i}`, imageHandler);
-  // Same host: the page server answers image paths too, so its origin is known only once it listens.
-  let origin = null;
-  const handlePage = (req, res) => (/\/img\//.test(req.url ?? '') ? imageHandler(req, res) : pageHandler(i, imageOrigin ?? origin)(req, res));
-  origin = await serve(pageHost, handlePage);
+  // Same host: the page server answers image paths too.
+  const handlePage = pageHandler(i);
+  const origin = await serve(pageHost, (req, res) => (/\/img\//.test(req.url ?? '') ? imageHandler(req, res) : handlePage(req, res)));
   list.push({ latest: `${origin}/c${i}/latest`, pageOrigin: origin, imageOrigin: imageOrigin ?? origin });
 }
+
+list.forEach((comic, i) => {
+  for (let n = 1; n <= strips; n++) {
+    images.set(`${i}/${n}`, png(i * 100_000 + n, imageBytes));
+    pages.set(`${i}/${n}`, page(i, n, comic.imageOrigin));
+  }
+});
 
 const control = http.createServer((req, res) => {
   if (req.url === '/reset') stats.clear();

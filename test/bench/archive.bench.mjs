@@ -124,18 +124,35 @@ const s = (ms) => (ms / 1000).toFixed(1);
 // ---------------------------------------------------------------------------
 // 1 and 2: against the ideal, and RSS as the archive grows
 
+/** The floor (archive-floor.mjs): the same requests and nothing else; whole process and own time, in ms. */
+async function floorOnce(site) {
+  const result = await run(process.execPath, [join(root, 'test/bench/archive-floor.mjs'), site.comics[0].pageOrigin, '0', String(size.ideal), '2']);
+  if (result.code !== 0) throw new Error(`archive-floor exited with ${result.code}: ${result.stderr}`);
+  return { wallMs: result.wallMs, ownMs: Number(result.stdout) };
+}
+
 async function idealScenario() {
   const latency = 20;
   const site = await startSite(['--strips', String(size.ideal), '--latency', String(latency), '--images', 'same']);
   try {
     const results = [];
-    for (let i = 0; i < runs; i++) results.push(await comicsOnce(site, ['--delay', '0']));
+    const floors = [];
+    // Interleaved, so both see the same load.
+    for (let i = 0; i < runs; i++) {
+      results.push(await comicsOnce(site, ['--delay', '0']));
+      floors.push(await floorOnce(site));
+    }
     const requests = total(results[0].hosts);
     const idealMs = ((2 * size.ideal) * latency) / 2;
     const wallMs = median(results.map((r) => r.archiveMs));
+    const ratio = (ms) => `${(ms / idealMs).toFixed(2)}×`;
     console.log(`\n1. ${size.ideal}-strip back catalogue, ${latency} ms latency, --delay 0, per-host 2 (median of ${runs})`);
     console.log(`   requests served (check + archive, robots.txt included): ${requests}`);
-    console.log(`   archive wall time ${s(wallMs)} s, ideal (pages + images) × latency / per-host = ${s(idealMs)} s: ${(wallMs / idealMs).toFixed(3)}×`);
+    console.log(`   ideal (pages + images) × latency / per-host = ${s(idealMs)} s`);
+    console.log(`   comics archive --all, whole process: ${s(wallMs)} s, ${ratio(wallMs)}`);
+    const floorWall = median(floors.map((f) => f.wallMs));
+    const floorOwn = median(floors.map((f) => f.ownMs));
+    console.log(`   floor, the same requests and nothing else: whole process ${s(floorWall)} s, ${ratio(floorWall)}; own time ${s(floorOwn)} s, ${ratio(floorOwn)}`);
     console.log(`   peak RSS ${median(results.map((r) => r.rssMb)).toFixed(0)} MB; downloaded ${results[0].report.comics[0].downloaded}, first strip reached: ${results[0].report.comics[0].firstReached}`);
   } finally {
     site.stop();

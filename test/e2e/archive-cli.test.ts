@@ -63,7 +63,15 @@ describe('comics archive (CLI)', () => {
     const db = openDatabase(env.COMICS_DB!);
     const nextUrl = db.prepare("SELECT next_url FROM archive_walks WHERE comic = 'Strips'").pluck().get() as string;
     const indexed = new Set(
-      (db.prepare("SELECT s.image FROM strips s JOIN archive_strips a ON a.comic = s.comic AND a.key = s.key").pluck().all() as string[]).map(
+      (
+        db
+          .prepare(
+            `SELECT s.image FROM strips s JOIN archive_strips a ON a.comic = s.comic AND a.key = s.key
+             JOIN archive_files f ON f.comic = a.comic AND f.sha256 = a.sha256 WHERE f.pending_by IS NULL`,
+          )
+          .pluck()
+          .all() as string[]
+      ).map(
         (url) => new URL(url).pathname,
       ),
     );
@@ -80,11 +88,13 @@ describe('comics archive (CLI)', () => {
     expect(report.comics[0]).toMatchObject({ name: 'Strips', failed: [], firstReached: true, complete: true });
     expect(report.comics[0].downloaded + report.comics[0].alreadyArchived).toBe(STRIPS);
 
-    // The walk went on from the page it was reading: at most that one page is read twice.
+    // The walk went on from the page it was reading: at most that page and the one already
+    // asked for while it was read are read twice.
     const secondPages = stripPages(site.pages.log);
     expect(new URL(nextUrl).pathname).toBe(secondPages[0]);
-    expect(secondPages.filter((path) => firstPages.includes(path)).length).toBeLessThanOrEqual(1);
-    // Images fetched again are only those whose strip was not archived yet: the ones in flight.
+    expect(secondPages.filter((path) => firstPages.includes(path)).length).toBeLessThanOrEqual(2);
+    // Images fetched again are only those whose strip was not archived yet (in flight, or
+    // written but not yet in place under its name).
     const refetched = [...site.pages.hits.keys()].filter((path) => firstImages.has(path));
     expect(refetched.filter((path) => indexed.has(path))).toEqual([]);
     expect(refetched.length).toBeLessThanOrEqual(4);
