@@ -43,5 +43,16 @@ export { createOpener, browserAvailability, type Opener } from './browser/opener
 export { browserUrl } from './browser/safe-url.js';
 
 export { crawl, type CrawlDeps } from './crawl/crawler.js';
+export {
+  archiveComics,
+  archiveStrips,
+  type ArchiveDeps,
+  type ArchiveOptions,
+  type ArchiveProgress,
+  type ComicArchive,
+  type LookupImages,
+} from './archive/archive-comics.js';
+export { nodeArchiveFs, type ArchiveFs } from './archive/files.js';
+export { ArchiveStore } from './store/archive-store.js';
 export { CrawlStore } from './store/crawl-store.js';
 export type { CrawlOptions, CrawlSummary, PageRecord, CrawlProgress } from './crawl/types.js';

@@ -199,11 +199,14 @@ class ArchiveRun {
   async run(targets: readonly Target[]): Promise<ComicArchive[]> {
     this.#progress.comics = targets.length;
     try {
+      const unchecked = await this.#baseline(targets);
       const results = await Promise.all(
         targets.map(async (target) => {
           const result = emptyResult(target.comic.name);
           try {
-            await this.#archiveComic(target, result);
+            const failure = unchecked.get(target.comic.name);
+            if (failure === undefined) await this.#archiveComic(target, result);
+            else this.#failed(result, { url: target.comic.source, reason: failure });
           } catch (error) {
             this.#fail(error);
           }
@@ -220,14 +223,30 @@ class ArchiveRun {
     }
   }
 
+  /**
+   * Comics never checked (or whose every check failed) are checked first, as `comics check`
+   * would (a baseline), so the archive has strips to start from. Returns why those that
+   * could not be checked were not archived, by name.
+   */
+  async #baseline(targets: readonly Target[]): Promise<Map<string, string>> {
+    const { store, http } = this.#deps;
+    const fresh = targets.filter((target) => store.getComic(target.comic.name)?.baselinedAt == null).map((target) => target.comic);
+    if (fresh.length === 0) return new Map();
+    const { checkComics } = await import('../check/check-comics.js');
+    const checked = await checkComics(fresh, { http, store }, {
+      concurrency: this.#options.concurrency ?? 16,
+      perHost: this.#options.perHost ?? 2,
+      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+      signal: this.#options.signal,
+    });
+    return new Map(
+      checked.filter((result) => result.status === 'error').map((result) => [result.name, `Could not be checked, so there is nothing to archive yet: ${result.error}`]),
+    );
+  }
+
   async #archiveComic(target: Target, result: ComicArchive): Promise<void> {
     const { comic } = target;
-    const { store, archive, claimant } = this.#deps;
-    // A comic whose every check failed has a row, but no strips to start from.
-    if (store.getComic(comic.name)?.baselinedAt == null) {
-      this.#failed(result, { url: comic.source, reason: 'Not checked yet: run comics check first (the archive keeps the strips comics recorded)' });
-      return;
-    }
+    const { archive, claimant } = this.#deps;
     const folder = join(this.#deps.dir, archive.folderFor(comic.name, folderName(comic.name), folderKey));
     result.folder = folder;
     await this.#prepare(comic.name, folder);
@@ -310,6 +329,7 @@ class ArchiveRun {
       }
       return readPageResponse(expectOk(await this.#requests.get(url, { kind: 'page', accept: PAGE_ACCEPT })))!;
     };
+    let asked = 0;
     try {
       return await walkBack(
         comic,
@@ -318,6 +338,7 @@ class ArchiveRun {
           maxPages: this.#options.maxPages ?? DEFAULT_MAX_PAGES,
           signal: this.#options.signal,
           onPage: (url) => {
+            asked++;
             this.#progress.walked++;
             this.#progress.walking = { comic: comic.name, url };
             this.#emit();
@@ -327,7 +348,8 @@ class ArchiveRun {
       );
     } catch (error) {
       if (!isComicsError(error, 'E_ABORTED')) throw error;
-      return { walked: 0, complete: false, firstReached: false, failure: null, warnings: [] };
+      // Stopped (Ctrl-C): the store knows where the walk goes on from.
+      return { walked: asked, complete: false, firstReached: false, failure: null, warnings: [] };
     } finally {
       (lease as { end: () => void } | null)?.end();
       if (this.#progress.walking?.comic === comic.name) this.#progress.walking = null;

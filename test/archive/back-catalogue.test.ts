@@ -55,4 +55,29 @@ describe('comics archive --all', () => {
     expect(again.comics[0]).toMatchObject({ downloaded: 0, alreadyArchived: STRIPS, walked: 0, complete: true, firstReached: true });
     expect([...site.pages.hits.keys()]).toEqual([]);
   });
+
+  it('paces each host by --delay and its Crawl-delay, one request at a time, pages and images taking turns', async () => {
+    const paced = await startArchiveSite({ count: 12, imageHost: true, imageRobots: 'User-agent: *\nCrawl-delay: 0.03\n' });
+    const shared = await startArchiveSite({ slug: 'shared', count: 12 });
+    try {
+      env.follow({ name: 'Paced', mode: 'page', url: paced.entryUrl }, { name: 'Shared', mode: 'page', url: shared.entryUrl });
+      await env.check();
+      paced.pages.log.length = 0;
+      shared.pages.log.length = 0;
+      const report = await env.archiveRun({ all: true, delayMs: 10 });
+      expect(report.comics.map((comic) => [comic.downloaded, comic.firstReached])).toEqual([
+        [12, true],
+        [12, true],
+      ]);
+      expect(paced.pages.stats.maxInFlight).toBe(1);
+      expect(paced.images.stats.maxInFlight).toBe(1);
+      expect(shared.pages.stats.maxInFlight).toBe(1);
+      // On one host, the walk does not run ahead of the images: they take turns.
+      const kinds = shared.pages.log.map((entry) => (entry.path.includes('/img/') ? 'i' : 'p')).join('');
+      expect(kinds).not.toMatch(/ppp/);
+    } finally {
+      await paced.close();
+      await shared.close();
+    }
+  });
 });

@@ -138,14 +138,17 @@ describe('archiving from check, list and other commands', () => {
     expect(found.comics[0]!.downloaded).toBe(1);
   });
 
-  it('says which comics were never checked (or never successfully), and that names must be followed comics', async () => {
+  it('checks comics never checked first (a baseline, as check does), says why one cannot be, and that names must be followed comics', async () => {
     const gone = `${site.pages.origin}/gone.xml`;
-    env.follow({ name: 'Gone', feed: gone });
-    await env.check();
-    env.follow({ name: 'Strips', mode: 'page', url: site.entryUrl }, { name: 'Gone', feed: gone });
+    env.follow({ name: 'Strips', mode: 'page', url: site.entryUrl, unread: 1 }, { name: 'Gone', feed: gone });
     const report = await env.archiveRun();
-    const reason = 'Not checked yet: run comics check first (the archive keeps the strips comics recorded)';
-    expect(report.comics.map((comic) => comic.failed)).toEqual([[{ url: site.entryUrl, reason }], [{ url: gone, reason }]]);
+    expect(report.exitCode).toBe(1);
+    expect(report.comics[0]).toMatchObject({ downloaded: 1, failed: [] });
+    expect(report.comics[1]!.failed).toEqual([
+      { url: gone, reason: `Could not be checked, so there is nothing to archive yet: Request failed with status 404 Not Found: GET ${gone}` },
+    ]);
+    // The newest strip stays unread, as the first check leaves it.
+    expect(env.deps.store.countUnread(['Strips'])).toBe(1);
     await expect(env.archiveRun({ names: ['nope'] })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 });

@@ -107,6 +107,27 @@ describe('comics archive (CLI)', () => {
     });
   }, 60_000);
 
+  it('stops cleanly on Ctrl-C (exit 130, what was archived kept and reported) and goes on from there', async () => {
+    const child = spawn(process.execPath, [CLI, 'archive', '--all', '--delay', '0', '--json'], { env: { ...process.env, ...env } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    let seen = 0;
+    site.onImageServed = () => {
+      if (++seen === 40) child.kill('SIGINT');
+    };
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (status) => resolve(status)));
+    expect(code).toBe(130);
+    const stopped = JSON.parse(stdout).comics[0];
+    expect(stopped).toMatchObject({ complete: false, failed: [] });
+    expect(stopped.downloaded).toBeGreaterThanOrEqual(35);
+    expect(readdirSync(join(dir, 'strips', 'Strips')).filter((file) => file.startsWith('.'))).toEqual([]);
+
+    const resumed = JSON.parse((await runComics(['archive', '--all', '--delay', '0', '--json'], env)).stdout).comics[0];
+    expect(resumed).toMatchObject({ complete: true, firstReached: true, failed: [] });
+    expect(resumed.downloaded + resumed.alreadyArchived).toBe(STRIPS);
+    expect(resumed.alreadyArchived).toBe(stopped.downloaded);
+  }, 60_000);
+
   it('puts the archive where --archive-dir or COMICS_ARCHIVE_DIR say, prints a table, and exits 2 on bad usage', async () => {
     expect((await runComics(['check', '--no-open'], env)).code).toBe(0);
     const chosen = join(dir, 'elsewhere');
