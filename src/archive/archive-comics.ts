@@ -29,10 +29,19 @@ export const DEFAULT_MAX_PAGES = 1000;
 export const DEFAULT_WALK_DELAY_MS = 1000;
 
 /**
- * Finds the image of strips recorded without one (by reading each strip's own
- * page), by strip id; the archive reports the strips it finds none for.
+ * Finds the image of strips recorded without one by reading each strip's own page,
+ * fetched with `fetchPage` (the archive's polite requests); by strip id, the image's
+ * URL, or null and why. The archive reports the strips it finds none for.
+ *
+ * @example
+ * const lookupImages: LookupImages = async (strips, fetchPage) =>
+ *   new Map([...(await lookUpStripImages(strips, { store, fetchPage, selectorsFor })).entries()]
+ *     .map(([id, found]) => [id, { image: found.image?.src ?? null, warning: found.warning }]));
  */
-export type LookupImages = (strips: readonly StripRow[]) => Promise<ReadonlyMap<number, string | null>>;
+export type LookupImages = (
+  strips: readonly StripRow[],
+  fetchPage: (url: string) => Promise<FetchedPage>,
+) => Promise<ReadonlyMap<number, { image: string | null; warning: string | null }>>;
 
 export interface ArchiveOptions {
   /** Also walk back to the first strip. */
@@ -253,9 +262,9 @@ class ArchiveRun {
 
     const limit = pLimit((this.#options.perHost ?? 2) * 3);
     const tasks = new Set<Promise<void>>();
-    const submit = (strip: StripRow, claimed: boolean): void => {
+    const submit = (strip: StripRow, claimed: boolean, noImage: string | null = null): void => {
       this.#progress.planned++;
-      const task = limit(() => this.#archiveStrip(comic, folder, strip, claimed, result))
+      const task = limit(() => this.#archiveStrip(comic, folder, strip, { claimed, noImage }, result))
         .catch((error: unknown) => this.#fail(error))
         .finally(() => tasks.delete(task));
       tasks.add(task);
@@ -275,8 +284,11 @@ class ArchiveRun {
     this.#emit();
     const lookup = this.#options.lookupImages;
     const missing = todo.filter((strip) => strip.image === null);
-    const found = lookup !== undefined && missing.length > 0 ? await lookup(missing) : new Map<number, string | null>();
-    for (const strip of todo) submit({ ...strip, image: strip.image ?? found.get(strip.id) ?? null }, false);
+    const found = lookup !== undefined && missing.length > 0 ? await lookup(missing, (url) => this.#page(url)) : new Map();
+    for (const strip of todo) {
+      const looked = found.get(strip.id);
+      submit({ ...strip, image: strip.image ?? looked?.image ?? null }, false, looked?.warning ?? null);
+    }
 
     if (this.#all && target.strips === null) {
       const walk = await this.#walk(comic, async (strip) => {
@@ -321,13 +333,13 @@ class ArchiveRun {
   async #walk(comic: Comic, onStrip: (strip: StripRow) => Promise<void>): ReturnType<typeof walkBack> {
     // While the walk reads pages from a host, images leave it a slot there.
     let lease: { origin: string; end: () => void } | null = null;
-    const fetchPage = async (url: string): Promise<FetchedPage> => {
+    const fetchPage = (url: string): Promise<FetchedPage> => {
       const origin = new URL(url).origin;
       if (lease?.origin !== origin) {
         lease?.end();
         lease = { origin, end: this.#requests.walking(origin) };
       }
-      return readPageResponse(expectOk(await this.#requests.get(url, { kind: 'page', accept: PAGE_ACCEPT })))!;
+      return this.#page(url);
     };
     let asked = 0;
     try {
@@ -356,8 +368,22 @@ class ArchiveRun {
     }
   }
 
-  /** One strip: claimed for this run, its image fetched, checked and kept. */
-  async #archiveStrip(comic: Comic, folder: string, strip: StripRow, claimed: boolean, result: ComicArchive): Promise<void> {
+  /** A strip page, politely; throws a ComicsError for a failure. */
+  async #page(url: string): Promise<FetchedPage> {
+    return readPageResponse(expectOk(await this.#requests.get(url, { kind: 'page', accept: PAGE_ACCEPT })))!;
+  }
+
+  /**
+   * One strip: claimed for this run (unless `claimed`: a walk's strips are), its image
+   * fetched, checked and kept. `noImage` says why a lookup found no image for it.
+   */
+  async #archiveStrip(
+    comic: Comic,
+    folder: string,
+    strip: StripRow,
+    { claimed, noImage }: { claimed: boolean; noImage: string | null },
+    result: ComicArchive,
+  ): Promise<void> {
     const { archive, claimant } = this.#deps;
     if (this.#stopped()) return;
     // Another run is archiving it: left to that run.
@@ -371,7 +397,7 @@ class ArchiveRun {
       }
       const url = strip.image;
       if (url === null) {
-        const reason = strip.readVia === 'archive' ? `No strip image was found on ${strip.url}` : 'No image recorded';
+        const reason = strip.readVia === 'archive' ? `No strip image was found on ${strip.url}` : (noImage ?? 'No image recorded');
         this.#failed(result, { url: strip.url ?? strip.key, reason });
         return;
       }

@@ -133,9 +133,21 @@ describe('archiving from check, list and other commands', () => {
     const missing = await env.archiveRun();
     expect(missing.exitCode).toBe(1);
     expect(missing.comics[0]!.failed).toEqual([{ url: site.stripUrl(5), reason: 'No image recorded' }]);
-    const found = await env.archiveRun({}, { lookupImages: async (strips) => new Map(strips.map((strip) => [strip.id, site.imageUrl(5)])) });
+    const none = await env.archiveRun({}, {
+      lookupImages: async (strips) => new Map(strips.map((strip) => [strip.id, { image: null, warning: 'no strip image on its page' }])),
+    });
+    expect(none.comics[0]!.failed).toEqual([{ url: site.stripUrl(5), reason: 'no strip image on its page' }]);
+    // The lookup reads pages through the archive's polite requests.
+    const found = await env.archiveRun({}, {
+      lookupImages: async (strips, fetchPage) => {
+        const page = await fetchPage(strips[0]!.url!);
+        const src = /<div id="comic"><img src="([^"]+)"/.exec(page.html)![1]!;
+        return new Map([[strips[0]!.id, { image: src, warning: null }]]);
+      },
+    });
     expect(found.exitCode).toBe(0);
     expect(found.comics[0]!.downloaded).toBe(1);
+    expect(env.files(found.comics[0]!.folder!)[0]).toMatch(/ Strip 5\.png$/);
   });
 
   it('checks comics never checked first (a baseline, as check does), says why one cannot be, and that names must be followed comics', async () => {

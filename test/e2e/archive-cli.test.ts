@@ -142,7 +142,7 @@ describe('comics archive (CLI)', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Expected an integer from 1 and up, got "0"');
     const unknown = await runComics(['archive', 'nope'], env);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^comics: No comic named "nope" is followed/);
   });
 });
