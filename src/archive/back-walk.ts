@@ -166,7 +166,15 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
     const known = strip.image !== null && seen.has(identity(strip.image.url));
     const found: StripInput | null = known
       ? null
-      : { key: strip.key, url: page.finalUrl, title: strip.title, published: strip.published, image: strip.image?.url ?? null };
+      : {
+          key: strip.key,
+          url: page.finalUrl,
+          title: strip.title,
+          published: strip.published,
+          image: strip.image?.url ?? null,
+          imageAlt: strip.image?.alt ?? null,
+          imageTitle: strip.image?.title ?? null,
+        };
     const end = endOf(strip.prev?.url ?? null, ids, seen, { comic, page: strip, result, atStart: false });
     next = end === null ? strip.prev!.url : null;
     // A wrong guess is dropped: its answer is never read.

@@ -2,8 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isClaimLive } from './claims.js';
-import { OLDEST_FIRST, STRIP_COLUMNS, type StripInput, type StripRow } from './comics-store.js';
-import type { Db } from './database.js';
+import { OLDEST_FIRST, STRIP_COLUMNS, storable, type StripInput, type StripRow } from './comics-store.js';
+import { statementCache, type Db } from './database.js';
 
 export interface ArchiveStoreOptions {
   now?: () => Date;
@@ -101,21 +101,13 @@ export class ArchiveStore {
   readonly db: Db;
   readonly #now: () => Date;
   readonly #claimLive: NonNullable<ArchiveStoreOptions['claimLive']>;
-  readonly #statements = new Map<string, Statement>();
+  readonly #sql: (source: string) => Statement;
 
   constructor(db: Db, options: ArchiveStoreOptions = {}) {
     this.db = db;
     this.#now = options.now ?? (() => new Date());
     this.#claimLive = options.claimLive ?? isClaimLive;
-  }
-
-  #sql(source: string): Statement {
-    let statement = this.#statements.get(source);
-    if (statement === undefined) {
-      statement = this.db.prepare(source);
-      this.#statements.set(source, statement);
-    }
-    return statement;
+    this.#sql = statementCache(db);
   }
 
   #live(claimedBy: string | null, claimedAt: string | null, claimant: string): boolean {
@@ -437,12 +429,26 @@ export class ArchiveStore {
       const state = this.walk(comic)!;
       let recorded: StripRow | null = null;
       if (step.strip !== null) {
-        const { strip } = step;
+        const strip = storable(step.strip);
         const position = state.position + 1;
         const inserted = this.#sql(
-          `INSERT INTO strips (comic, key, url, title, published, image, position, order_at, first_seen, read_at, read_via, skipped)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'archive', NULL) ON CONFLICT (comic, key) DO NOTHING`,
-        ).run(comic, strip.key, strip.url, strip.title, strip.published, strip.image, position, state.orderAt, now, now);
+          `INSERT INTO strips (comic, key, url, title, published, image, image_alt, image_title, position, order_at, first_seen,
+             read_at, read_via, skipped)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'archive', NULL) ON CONFLICT (comic, key) DO NOTHING`,
+        ).run(
+          comic,
+          strip.key,
+          strip.url,
+          strip.title,
+          strip.published,
+          strip.image,
+          strip.imageAlt ?? null,
+          strip.imageTitle ?? null,
+          position,
+          state.orderAt,
+          now,
+          now,
+        );
         if (inserted.changes > 0) {
           const id = Number(inserted.lastInsertRowid);
           recorded = this.#sql(`SELECT ${STRIP_COLUMNS} FROM strips WHERE id = ?`).get(id) as StripRow;

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.js';
+import { statementCache, type Db } from './database.js';
 import { capKey, capText, MAX_IMAGE_TEXT, MAX_MESSAGE, MAX_TITLE, MAX_URL } from '../text/limits.js';
 import { isClaimLive } from './claims.js';
 
@@ -155,22 +155,13 @@ export class ComicsStore {
   readonly db: Db;
   readonly #now: () => Date;
   readonly #claimLive: NonNullable<ComicsStoreOptions['claimLive']>;
-  readonly #statements = new Map<string, Statement>();
+  readonly #sql: (source: string) => Statement;
 
   constructor(db: Db, options: ComicsStoreOptions = {}) {
     this.db = db;
     this.#now = options.now ?? (() => new Date());
     this.#claimLive = options.claimLive ?? isClaimLive;
-  }
-
-  /** Prepares each statement once: preparing costs more than running on a check of hundreds of comics. */
-  #sql(source: string): Statement {
-    let statement = this.#statements.get(source);
-    if (statement === undefined) {
-      statement = this.db.prepare(source);
-      this.#statements.set(source, statement);
-    }
-    return statement;
+    this.#sql = statementCache(db);
   }
 
   /**
@@ -556,8 +547,12 @@ export class ComicsStore {
 /**
  * An entry as the store keeps it: free text cut to its limit, an overlong key
  * hashed, an overlong link dropped (and the strip never opened); see src/text/limits.ts.
+ * Exported for the archive, which records the strips its walk back finds.
+ *
+ * @example
+ * storable({ key: 'k', url: null, title: 'x'.repeat(9999), published: null, image: null }).title?.length // 500
  */
-function storable(entry: StripInput): StripInput {
+export function storable(entry: StripInput): StripInput {
   const tooLong = entry.url !== null && entry.url.length > MAX_URL;
   return {
     ...entry,

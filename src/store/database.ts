@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ComicsError, errorMessage } from '../errors.js';
@@ -65,4 +65,24 @@ export function migrate(db: Db, migrations: readonly Migration[], file: string):
       );
     }
   }
+}
+
+/**
+ * A function that prepares each SQL text once for `db` and hands back the same
+ * statement after: preparing costs more than running on a check of hundreds of comics.
+ *
+ * @example
+ * const sql = statementCache(db);
+ * sql('SELECT count(*) FROM strips').pluck().get();
+ */
+export function statementCache(db: Db): (source: string) => Statement {
+  const statements = new Map<string, Statement>();
+  return (source) => {
+    let statement = statements.get(source);
+    if (statement === undefined) {
+      statement = db.prepare(source);
+      statements.set(source, statement);
+    }
+    return statement;
+  };
 }

@@ -56,7 +56,10 @@ describe('comics archive: resumable walks and settled names', () => {
     expect(fourth.comics[0]).toMatchObject({ walked: 0, downloaded: 0, alreadyArchived: 120, complete: true, firstReached: true });
     // The back catalogue is read: nothing to open.
     expect(env.deps.store.countUnread()).toBe(0);
-    expect(env.deps.store.history({ limit: 1000 }).filter((strip) => strip.readVia === 'archive')).toHaveLength(119);
+    const walked = env.deps.store.history({ limit: 1000 }).filter((strip) => strip.readVia === 'archive');
+    expect(walked).toHaveLength(119);
+    // Recorded as page mode records strips: with the image's alt text.
+    expect(walked.find((strip) => strip.title === 'Strip 5')).toMatchObject({ image: site.imageUrl(5), imageAlt: 'Strip 5' });
   });
 
   it('renames archived files into publication order when a walk finds older strips', async () => {

@@ -1,41 +1,13 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { png as drawPng } from './png.js';
 
 /**
- * Real image bytes for fixtures, different for every seed: PNG (any size, with
- * noise so it does not compress), GIF and JPEG (1×1, the seed in a colour or a comment).
+ * Real image bytes for fixtures, different for every seed: PNG (any size, the seed
+ * in its colour), GIF and JPEG (1×1, the seed in a colour or a comment).
  */
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** A valid RGB PNG of `width`×`height` pixels of noise seeded by `seed`: about width×height×3 bytes. */
+/** A valid RGB PNG of `width`×`height` pixels in a colour of its own, from `seed` (seeds below 2^24 differ). */
 export function png(seed: number, width = 16, height = 16): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  let x = (seed * 2654435761 + 1) >>> 0;
-  for (let row = 0; row < height; row++) {
-    const at = row * (width * 3 + 1);
-    raw[at] = 0; // filter: none
-    for (let i = 1; i <= width * 3; i++) {
-      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-      raw[at + i] = x >>> 24;
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return drawPng(width, height, [[seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff]]);
 }
 
 /** A valid 1×1 GIF89a whose colour comes from `seed`. */
