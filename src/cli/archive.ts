@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { setFlagsFromString } from 'node:v8';
 import type { ArchiveProgress, ComicArchive } from '../archive/archive-comics.js';
 import type { ArchiveReport } from '../commands/archive.js';
 import { formatBytes } from '../http/body.js';
@@ -31,7 +30,6 @@ export function registerArchive(program: Command, host: CommandHost): void {
     .option('--json', 'print one JSON document instead of the table')
     .action(async (names: string[], flags: ArchiveFlags) => {
       const context = host.context();
-      favourMemory();
       const progress = flags.json === true ? null : archiveProgress(context.stderr);
       const started = performance.now();
       const [{ runArchive }, { withReaderDeps }] = await Promise.all([import('../commands/archive.js'), import('./deps.js')]);
@@ -58,21 +56,6 @@ export function registerArchive(program: Command, host: CommandHost): void {
         progress?.clear();
       }
     });
-}
-
-/**
- * V8 settings for a long archive run, set before the first request. Measured on a
- * 4000-strip walk at 0 ms latency (the live heap stays at 11-14 MB throughout; what
- * grows is the heap V8 keeps around it): peak RSS 150 MB without them, 115 MB with them,
- * at the same speed. (The crawl's third setting, --optimize-for-size, brought it to
- * 83 MB but made parsing strip pages 70% slower.)
- * - `--liftoff-only`: the HTTP parser (llhttp) is WebAssembly; its optimising recompile
- *   holds compiler memory for no gain at these speeds.
- * - `--heap-growing-percent=10`: the old generation grows by 10% between full GCs
- *   instead of doubling: parsed pages are garbage as soon as they are read.
- */
-function favourMemory(): void {
-  for (const flag of ['--liftoff-only', '--heap-growing-percent=10']) setFlagsFromString(flag);
 }
 
 /** `[#####-----] 340 archived · 4 already · 1 failed · 12.3 MiB · 4.1 strips/s · walking xkcd: https://…` */

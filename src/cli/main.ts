@@ -20,7 +20,13 @@ import { setFlagsFromString } from 'node:v8';
  *   to gain from optimised code, and keeps it.
  */
 const longRunning = process.argv.slice(2).some((arg) => arg === 'crawl' || arg === 'archive');
-for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size', '--liftoff-only']) setFlagsFromString(flag);
+// The archive reads a strip page per step: --optimize-for-size made it use ~40% more CPU (4000-strip
+// walk at 0 ms, 40 against 26-33 s) for 2 MB less; growing the old generation by 10% between full
+// GCs instead of doubling it keeps its peak RSS as low (87-90 MB at 1000 and 4000 strips).
+const archive = process.argv.slice(2).includes('archive');
+for (const flag of ['--semi-space-growth-factor=1', archive ? '--heap-growing-percent=10' : '--optimize-for-size', '--liftoff-only']) {
+  setFlagsFromString(flag);
+}
 if (!longRunning) setFlagsFromString('--no-opt');
 
 const { runCli } = await import('./run.js');
