@@ -29,7 +29,14 @@ export { catchUp, type CatchUp } from './check/catch-up.js';
 
 export { parsePage, readStripPage, findLatestLink, suggestSelector, type StripPage, type PageSelectors, type Found } from './pages/heuristics.js';
 export { walkPages, knownStrips, DEFAULT_MAX_WALK, type WalkOptions, type WalkResult, type PageFetcher, type PageIdentity } from './pages/page-walk.js';
-export { requestPage, readPageResponse, type FetchedPage } from './pages/fetch-page.js';
+export { requestPage, readPageResponse, slottedPageFetcher, type FetchedPage } from './pages/fetch-page.js';
+export { lookUpStripImages, type StripImage, type StripImageLookup } from './pages/strip-images.js';
+
+export { renderDigest, type DigestInput, type DigestComic, type DigestStrip, type DigestImage } from './digest/page.js';
+export { openDigest, type DigestResult, type DigestOptions, type StripExtras } from './digest/open-digest.js';
+export { digestDir, writeDigest, pruneDigests, KEEP_DIGESTS, DEFAULT_MAX_STRIPS } from './digest/files.js';
+export { digestExtras } from './digest/extras.js';
+export { deliverStrips, type Delivery, type DeliverOptions } from './check/deliver-strips.js';
 
 export { diagnose, type Diagnosis, type DoctorOptions } from './health/doctor.js';
 export { failureClass, FAILURE_CLASS_LABELS, type FailureClass } from './health/failure-class.js';

@@ -4,6 +4,7 @@ import type { HttpClient } from '../http/client.js';
 import { ArchiveStore } from '../store/archive-store.js';
 import type { ComicsStore } from '../store/comics-store.js';
 import { archiveStrips, type ArchiveOptions } from './archive-comics.js';
+import { pageImages } from './page-images.js';
 
 export interface AfterCheckDeps {
   http: HttpClient;
@@ -37,7 +38,7 @@ export async function archiveAfterCheck(
   const archived = await archiveStrips(
     targets,
     { http: deps.http, store: deps.store, archive: new ArchiveStore(deps.store.db), dir: deps.archiveDir, claimant: deps.claimant },
-    options,
+    { ...options, lookupImages: pageImages(deps.store, (name) => comics.find((comic) => comic.name === name)?.selectors) },
   );
   for (const comic of archived) {
     const warnings = byName.get(comic.name)?.warnings;

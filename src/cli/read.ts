@@ -19,7 +19,7 @@ export function registerRead(program: Command, host: CommandHost): void {
       const mode = openMode(flags);
       const result = await withReaderDeps(context, {}, (deps) =>
         runRead(
-          { ...(name === undefined ? {} : { name }), ...(mode === undefined ? {} : { mode }), maxTabs: flags.maxTabs, maxStrips: flags.maxStrips, signal: context.signal },
+          { ...(name === undefined ? {} : { name }), ...(mode === undefined ? {} : { mode }), maxTabs: flags.maxTabs, maxStrips: flags.maxStrips, signal: context.signal, archiveDir: context.archiveDir },
           deps,
         ),
       );

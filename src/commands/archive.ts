@@ -1,5 +1,6 @@
 import { archiveComics, type ArchiveOptions, type ComicArchive, type LookupImages } from '../archive/archive-comics.js';
 import type { ArchiveFs } from '../archive/files.js';
+import { pageImages } from '../archive/page-images.js';
 import { findComic, loadConfig, resolveComic, type Comic } from '../config/comics-config.js';
 import { ArchiveStore } from '../store/archive-store.js';
 import type { NetworkDeps } from './deps.js';
@@ -16,7 +17,7 @@ export interface ArchiveCommandDeps extends NetworkDeps {
   /** Names this run's claims. */
   claimant: string;
   fs?: ArchiveFs;
-  /** Finds images of strips recorded without one (see LookupImages). */
+  /** Finds images of strips recorded without one (see LookupImages); default their own pages (pageImages). */
   lookupImages?: LookupImages;
 }
 
@@ -52,7 +53,7 @@ export async function runArchive(options: ArchiveCommandOptions, deps: ArchiveCo
       claimant: deps.claimant,
       ...(deps.fs === undefined ? {} : { fs: deps.fs }),
     },
-    { ...archiveOptions, ...(deps.lookupImages === undefined ? {} : { lookupImages: deps.lookupImages }) },
+    { ...archiveOptions, lookupImages: deps.lookupImages ?? pageImages(deps.store, (name) => comics.find((comic) => comic.name === name)?.selectors) },
   );
   return { dir: deps.archiveDir, comics: results, exitCode: results.some((result) => result.failed.length > 0) ? 1 : 0 };
 }

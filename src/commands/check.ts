@@ -99,7 +99,7 @@ async function deliver(
   if (options.signal?.aborted) return { ...none, notOpened: unread > 0 ? 'the run was interrupted' : null };
   const selectors = new Map(comics.map((comic) => [comic.name, comic.selectors]));
   return deliverStrips(
-    { ...deps, extras: digestExtras(deps, { concurrency: options.concurrency, perHost: options.perHost, timeoutMs: options.timeoutMs, signal: options.signal, selectorsFor: (name) => selectors.get(name) }) },
+    { ...deps, extras: digestExtras(deps, { concurrency: options.concurrency, perHost: options.perHost, timeoutMs: options.timeoutMs, signal: options.signal, archiveDir: options.archiveDir, selectorsFor: (name) => selectors.get(name) }) },
     {
       mode: options.mode ?? configured ?? 'tabs',
       comics: names,

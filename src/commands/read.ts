@@ -21,7 +21,17 @@ export interface ReadResult extends Delivery {
  * await runRead({ name: 'xkcd', maxTabs: 5 }, { configPath, store, http, opener, browser, claimant, digestDir });
  */
 export async function runRead(
-  options: { name?: string; mode?: OpenMode; maxTabs: number; maxStrips?: number; signal?: AbortSignal; concurrency?: number; perHost?: number },
+  options: {
+    name?: string;
+    mode?: OpenMode;
+    maxTabs: number;
+    maxStrips?: number;
+    signal?: AbortSignal;
+    concurrency?: number;
+    perHost?: number;
+    /** The archive folder, for the digest to show archived copies. */
+    archiveDir?: string;
+  },
   deps: NetworkDeps & BrowserDeps,
 ): Promise<ReadResult> {
   const config = loadConfig(deps.configPath);
@@ -42,6 +52,7 @@ export async function runRead(
         concurrency: options.concurrency ?? 8,
         perHost: options.perHost ?? 2,
         signal: options.signal,
+        archiveDir: options.archiveDir,
         selectorsFor: (name) => selectors.get(name),
       }),
     },

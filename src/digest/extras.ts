@@ -3,6 +3,7 @@ import type { HttpClient } from '../http/client.js';
 import { slottedPageFetcher } from '../pages/fetch-page.js';
 import type { PageSelectors } from '../pages/heuristics.js';
 import { lookUpStripImages } from '../pages/strip-images.js';
+import { ArchiveStore } from '../store/archive-store.js';
 import type { ComicsStore, StripRow } from '../store/comics-store.js';
 import type { StripExtras } from './open-digest.js';
 
@@ -13,12 +14,14 @@ export interface ExtrasOptions {
   selectorsFor: (comic: string) => PageSelectors | undefined;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+  /** The archive folder: strips archived there show their local copy, so the page reads offline. */
+  archiveDir?: string | undefined;
 }
 
 /**
  * What a digest shows besides a strip's row: the image of a strip recorded without
  * one, read from its own page (in one pool with the run's limits), with a warning
- * when there is none.
+ * when there is none; and the archived copy of a strip's image, when there is one.
  *
  * @example
  * const extras = digestExtras({ http, store }, { concurrency: 8, perHost: 2, selectorsFor: () => undefined });
@@ -32,6 +35,13 @@ export function digestExtras(deps: { http: HttpClient; store: ComicsStore }, opt
     const extras = new Map<number, StripExtras>();
     for (const [id, lookup] of found) {
       extras.set(id, { ...(lookup.image === null ? {} : { image: lookup.image }), warnings: lookup.warning === null ? [] : [lookup.warning] });
+    }
+    if (options.archiveDir !== undefined) {
+      const files = new ArchiveStore(deps.store.db).filesFor(
+        strips.map((strip) => strip.id),
+        options.archiveDir,
+      );
+      for (const [id, file] of files) extras.set(id, { ...extras.get(id), localImage: file });
     }
     return extras;
   };

@@ -1,6 +1,7 @@
 /** `check` and `read` with the digest: one page of unread strips, marked read once the browser took it. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/commands/check.js';
 import { runRead } from '../../src/commands/read.js';
@@ -151,5 +152,21 @@ describe('strips with a picture but no link', () => {
     expect(report.onPage.map((strip) => strip.title)).toEqual(['Linkless']);
     expect(env.opened).toEqual([`${site.origin}${linked[0]!.link}`, `file://${report.digest}`]);
     expect(pageOf(report.digest)).toContain('<h3>Linkless</h3>');
+  });
+});
+
+describe('a digest of archived strips', () => {
+  it('shows the archived copy of an image, so the page reads offline', async () => {
+    const archiveDir = join(env.dir, 'strips');
+    writeFileSync(env.configPath, JSON.stringify({ comics: [{ name: 'Pictures', feed: site.feedUrl('pictures'), archive: true }] }));
+    await runCheck({ ...options, archiveDir }, env.deps);
+    const published = site.publish('pictures', 1);
+    const report = await runCheck({ ...options, mode: 'digest', archiveDir }, env.deps);
+    const folder = join(archiveDir, 'Pictures');
+    const [file] = readdirSync(folder).filter((name) => name.endsWith('.png'));
+    expect(file).toMatch(new RegExp(`^\\d{4} \\d{4}-\\d{2}-\\d{2} pictures #${published[0]!.n}\\.png$`));
+    const html = pageOf(report.digest);
+    expect(html).toContain(`<img src="${pathToFileURL(join(folder, file!)).href}"`);
+    expect(html).toContain('img-src http: https: file:;');
   });
 });
