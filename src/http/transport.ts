@@ -82,11 +82,16 @@ export function httpTransport(): Transport & { close(): void } {
             const value = response.headers[name];
             return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
           };
+          const status = response.statusCode ?? 0;
+          // A response goes back to the pool only once read to its end, and the client never
+          // reads the (empty) body of a 304: without this, every 304 cost a new connection.
+          const empty = status === 204 || status === 304;
+          if (empty) response.resume();
           resolve({
-            status: response.statusCode ?? 0,
-            statusText: response.statusMessage ?? STATUS_CODES[response.statusCode ?? 0] ?? '',
+            status,
+            statusText: response.statusMessage ?? STATUS_CODES[status] ?? '',
             headers: { get: header },
-            body: decoded(response, header('content-encoding')),
+            body: empty ? null : decoded(response, header('content-encoding')),
             discard: async () => {
               // A short rest is read so the socket goes back to the pool; a long one is dropped with it.
               if (response.complete || Number(header('content-length') ?? Infinity) <= 64 * 1024) {

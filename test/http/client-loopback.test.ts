@@ -12,6 +12,8 @@ beforeAll(async () => {
   server = await startServer({
     routes: {
       '/page': { headers: { 'content-type': 'text/html' }, body: '<p>hi</p>' },
+      '/not-modified': { status: 304, headers: { etag: '"v1"' } },
+      '/moved': { status: 302, headers: { location: '/page', 'content-type': 'text/html' }, body: '<a href="/page">moved</a>' },
       '/deflate': { headers: { 'content-encoding': 'deflate' }, body: deflateSync(Buffer.from('deflated!')) },
       '/gzip': { headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.from('gzipped!')) },
       '/rawdeflate': { headers: { 'content-encoding': 'deflate' }, body: deflateRawSync(Buffer.from('raw deflate!')) },
@@ -70,6 +72,17 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     const before = server.connections;
     for (let i = 0; i < 10; i++) await http.get(server.url('/page'));
     // undici may open a second socket while the first is being released; never one per request.
+    expect(server.connections - before).toBeLessThanOrEqual(2);
+    await http.close();
+  });
+
+  it('reuses the connection after a 304 and after a redirect it followed', async () => {
+    const http = new HttpClient(fast);
+    const before = server.connections;
+    for (let i = 0; i < 5; i++) {
+      expect((await http.get(server.url('/not-modified'), { validators: { etag: '"v1"', lastModified: null } })).notModified).toBe(true);
+      expect((await http.get(server.url('/moved'))).finalUrl).toBe(server.url('/page'));
+    }
     expect(server.connections - before).toBeLessThanOrEqual(2);
     await http.close();
   });
