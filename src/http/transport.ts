@@ -87,15 +87,19 @@ export function httpTransport(): Transport & { close(): void } {
           // reads the (empty) body of a 304: without this, every 304 cost a new connection.
           const empty = status === 204 || status === 304;
           if (empty) response.resume();
+          const body = empty ? null : decoded(response, header('content-encoding'));
           resolve({
             status,
             statusText: response.statusMessage ?? STATUS_CODES[status] ?? '',
             headers: { get: header },
-            body: empty ? null : decoded(response, header('content-encoding')),
+            body,
             discard: async () => {
               // A short rest is read so the socket goes back to the pool; a long one is dropped with it.
+              // A compressed body is read through its decoder: the response is piped into it, and
+              // the pipe stops reading once the decoder's unread output is full (which left the
+              // drop of a compressed 503 or redirect page that was still arriving waiting forever).
               if (response.complete || Number(header('content-length') ?? Infinity) <= 64 * 1024) {
-                response.resume();
+                (body ?? response).resume();
                 await new Promise((done) => (response.complete ? done(undefined) : response.once('end', done).once('close', done)));
               } else {
                 response.destroy();
@@ -141,13 +145,16 @@ export function requestTransport(dispatcher: Dispatcher): Transport {
       const value = raw[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     };
+    const body = decoded(response.body, header('content-encoding'));
     return {
       status: response.statusCode,
       statusText: STATUS_CODES[response.statusCode] ?? '',
       headers: { get: header },
-      body: decoded(response.body, header('content-encoding')),
+      body,
       discard: async () => {
-        // dump() reads a small rest of the body to keep the connection, else closes it.
+        // Through the decoder, if any (see httpTransport's discard); then dump() reads a small
+        // rest of the body to keep the connection, else closes it.
+        body.resume();
         await response.body.dump().catch(() => {});
       },
     };

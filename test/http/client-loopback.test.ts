@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { errors } from 'undici';
@@ -52,6 +53,13 @@ beforeAll(async () => {
           return;
         }
         res.end('second time lucky');
+      },
+      '/unavailable-gzip': (_req, res) => {
+        // A compressed error page that arrives in two parts, several times larger unpacked.
+        const body = gzipSync(Buffer.from(randomBytes(45_000).toString('base64')));
+        res.writeHead(503, { 'retry-after': '0', 'content-encoding': 'gzip', 'content-length': body.length });
+        res.write(body.subarray(0, 100));
+        setTimeout(() => res.end(body.subarray(100)), 50);
       },
       '/unavailable': (_req, res) => {
         res.writeHead(503, { 'retry-after': '0' }).end();
@@ -134,6 +142,15 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     const res = await http.get(server.url('/reset-once'));
     expect(new TextDecoder().decode(res.body)).toBe('second time lucky');
     expect(res.tries).toBe(2);
+    await http.close();
+  });
+
+  it('drops a compressed 503 body that is still arriving, and retries', async () => {
+    const http = new HttpClient({ ...fast, maxTries: 2 });
+    const before = server.hits.get('/unavailable-gzip') ?? 0;
+    const res = await http.get(server.url('/unavailable-gzip'));
+    expect(res.status).toBe(503);
+    expect((server.hits.get('/unavailable-gzip') ?? 0) - before).toBe(2);
     await http.close();
   });
 
