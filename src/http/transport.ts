@@ -100,7 +100,7 @@ export function httpTransport(): Transport & { close(): void } {
               // drop of a compressed 503 or redirect page that was still arriving waiting forever).
               if (response.complete || Number(header('content-length') ?? Infinity) <= 64 * 1024) {
                 (body ?? response).resume();
-                await new Promise((done) => (response.complete ? done(undefined) : response.once('end', done).once('close', done)));
+                if (!response.complete) await ended(response);
               } else {
                 response.destroy();
               }
@@ -152,10 +152,11 @@ export function requestTransport(dispatcher: Dispatcher): Transport {
       headers: { get: header },
       body,
       discard: async () => {
-        // Through the decoder, if any (see httpTransport's discard); then dump() reads a small
-        // rest of the body to keep the connection, else closes it.
+        // Through the decoder, if any (see httpTransport's discard); then dump() reads a short
+        // rest (up to its default 128 KiB) to keep the connection, else closes it, as it does
+        // a rest that stalls for DRAIN_MS.
         body.resume();
-        await response.body.dump().catch(() => {});
+        await response.body.dump({ limit: 128 * 1024, signal: AbortSignal.timeout(DRAIN_MS) }).catch(() => {});
       },
     };
   };
@@ -183,6 +184,29 @@ function endOnAbort<T>(promise: Promise<T>, signal: AbortSignal, dropLate: (late
         reject(error);
       },
     );
+  });
+}
+
+/**
+ * How long a dropped body's rest may take to arrive before it is cut off with its
+ * connection: the try's timer is already cleared by then, and a rest that stalled
+ * left the request waiting forever.
+ */
+const DRAIN_MS = 1000;
+
+/** Resolves when a dropped response has ended, or after DRAIN_MS, when it is destroyed. */
+function ended(response: Readable): Promise<void> {
+  if (response.destroyed || response.readableEnded) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      response.destroy();
+      done();
+    }, DRAIN_MS);
+    const finish = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    response.once('end', finish).once('close', finish);
   });
 }
 

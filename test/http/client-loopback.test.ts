@@ -61,6 +61,11 @@ beforeAll(async () => {
         res.write(body.subarray(0, 100));
         setTimeout(() => res.end(body.subarray(100)), 50);
       },
+      '/unavailable-stalled': (_req, res) => {
+        // A 503 whose short body stops halfway and never ends.
+        res.writeHead(503, { 'retry-after': '0', 'content-length': 1000 });
+        res.write('x'.repeat(10));
+      },
       '/unavailable': (_req, res) => {
         res.writeHead(503, { 'retry-after': '0' }).end();
       },
@@ -151,6 +156,15 @@ describe.each(['http', 'fetch', 'request'] as const)('HttpClient on a real socke
     const res = await http.get(server.url('/unavailable-gzip'));
     expect(res.status).toBe(503);
     expect((server.hits.get('/unavailable-gzip') ?? 0) - before).toBe(2);
+    await http.close();
+  });
+
+  it('drops a 503 body that stops halfway, and retries', async () => {
+    const http = new HttpClient({ ...fast, maxTries: 2, timeoutMs: 500 });
+    const before = server.hits.get('/unavailable-stalled') ?? 0;
+    // The last try's body is read, and stops halfway too: a timeout, not a wait without end.
+    await expect(http.get(server.url('/unavailable-stalled'))).rejects.toMatchObject({ code: 'E_TIMEOUT' });
+    expect((server.hits.get('/unavailable-stalled') ?? 0) - before).toBe(2);
     await http.close();
   });
 
