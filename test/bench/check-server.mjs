@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
  * Fixture for the check benchmark, run in its own process: `--hosts` loopback
- * addresses (127.0.0.1, .2, ...) each serving `--feeds` RSS feeds of `--items`
- * items, answering after `--latency` ms, with ETags and 304s. Prints one JSON
- * line {"origins": [...]} when listening; stops on SIGTERM.
+ * addresses (127.0.0.1, .2, ...) each serving RSS feeds of `--items` items
+ * (any /feed-<n>.xml), answering after `--latency` ms, with ETags and 304s. Prints
+ * one JSON line {"origins": [...]} when listening; stops on SIGTERM.
+ *
+ * GET /stats answers at once with the statuses sent since the last /stats
+ * ({"200": n, "304": n}), so a bench can tell that a peer really revalidated.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -29,11 +32,17 @@ function feed(origin, path) {
 }
 
 const cache = new Map();
+let sent = { 200: 0, 304: 0 };
 const servers = [];
 const origins = [];
 for (let h = 1; h <= Number(values.hosts); h++) {
   const host = `127.0.0.${h}`;
   const server = http.createServer((req, res) => {
+    if (req.url === '/stats') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sent));
+      sent = { 200: 0, 304: 0 };
+      return;
+    }
     setTimeout(() => {
       const origin = `http://${req.headers.host}`;
       const key = origin + req.url;
@@ -45,9 +54,11 @@ for (let h = 1; h <= Number(values.hosts); h++) {
       }
       const match = req.headers['if-none-match'];
       if (match === entry.etag || match === '*') {
+        sent[304]++;
         res.writeHead(304, { etag: entry.etag }).end();
         return;
       }
+      sent[200]++;
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: entry.etag, 'content-length': entry.body.length });
       res.end(entry.body);
     }, latency);

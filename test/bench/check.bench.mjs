@@ -6,7 +6,7 @@
  *
  * Per run, in a fresh folder each: comics cold (baselining every feed), comics all-304;
  * newsboat's 1st reload (cold) and 3rd (all-304: newsboat 2.21 stores validators only
- * from its 2nd); and the floors: `node -e 0`, and http-floor.mjs (the same 200 requests
+ * from its 2nd), the fixture's counters checking that both all-304 runs got 304s only; and the floors: `node -e 0`, and http-floor.mjs (the same 200 requests
  * over Node's http module and nothing else), 200s and 304s. Every process is measured
  * the same way (test/bench/rusage.py: wall time, peak RSS, CPU).
  *
@@ -40,6 +40,12 @@ const { origins } = await new Promise((resolve, reject) => {
   server.stdout.once('data', (chunk) => resolve(JSON.parse(String(chunk))));
 });
 const feeds = Array.from({ length: FEEDS }, (_, i) => `${origins[0]}/feed-${i}.xml`);
+/** Statuses the fixture sent since the last call, so the all-304 figures are checked to be 304s. */
+const served = async () => (await fetch(`${origins[0]}/stats`)).json();
+const all304 = async (who) => {
+  const sent = await served();
+  if (sent[304] !== FEEDS || sent[200] !== 0) throw new Error(`${who} was not all 304: the fixture sent ${JSON.stringify(sent)}`);
+};
 
 const comicsCheck = (dir) =>
   measure(process.execPath, [join(root, 'dist/cli/main.js'), 'check', '--no-open', '--json', '--concurrency', String(CONCURRENCY), '--per-host', String(CONCURRENCY)], {
@@ -55,14 +61,17 @@ for (let run = 0; run < runs; run++) {
   writeFileSync(join(dir, 'urls'), `${feeds.join('\n')}\n`);
   writeFileSync(join(dir, 'config'), `reload-threads ${CONCURRENCY}\n`);
   const cold = await comicsCheck(dir);
+  await served();
   const warm = await comicsCheck(dir);
-  if (JSON.parse(warm.stdout).comics.some((comic) => comic.status !== 'unchanged')) throw new Error('the second check was not all unchanged');
+  await all304("comics' second check");
   rows.coldComics.push(cold);
   rows.warmComics.push(warm);
   if (hasNewsboat) {
     rows.coldNewsboat.push(await newsboat(dir));
     await newsboat(dir);
+    await served();
     rows.warmNewsboat.push(await newsboat(dir));
+    await all304("newsboat's third reload");
   }
   rows.empty.push(await measure(process.execPath, ['-e', '0']));
   const floor = [join(root, 'test/bench/http-floor.mjs'), join(dir, 'comics.json'), String(CONCURRENCY)];
