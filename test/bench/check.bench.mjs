@@ -6,8 +6,9 @@
  *
  * Per run, in a fresh folder each: comics cold (baselining every feed), comics all-304;
  * newsboat's 1st reload (cold) and 3rd (all-304: newsboat 2.21 stores validators only
- * from its 2nd), the fixture's counters checking that both all-304 runs got 304s only; and the floors: `node -e 0`, and http-floor.mjs (the same 200 requests
- * over Node's http module and nothing else), 200s and 304s. Every process is measured
+ * from its 2nd), the fixture's counters checking that both all-304 runs got 304s only;
+ * and the floors: `node -e 0`, and http-floor.mjs (the same 200 requests over Node's
+ * http module and nothing else), 200s and 304s. Every process is measured
  * the same way (test/bench/rusage.py: wall time, peak RSS, CPU).
  *
  * Goals: at least 2× newsboat's speed, cold and all-304; within 1.15× of the network
