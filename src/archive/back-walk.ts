@@ -9,7 +9,7 @@ import type { Comic } from '../config/comics-config.js';
 import { errorMessage, isComicsError } from '../errors.js';
 import type { FetchedPage } from '../pages/fetch-page.js';
 import type { resolveHttp, StripPage } from '../pages/heuristics.js';
-import { identity } from '../pages/page-walk.js';
+import { identity, stripOf } from '../pages/page-walk.js';
 import type { ArchiveStore } from '../store/archive-store.js';
 import type { ComicsStore, StripInput, StripRow } from '../store/comics-store.js';
 
@@ -164,17 +164,7 @@ export async function walkBack(comic: Comic, deps: BackWalkDeps, options: BackWa
     }
     // Recorded already, from the front page, where only its image told which strip it was.
     const known = strip.image !== null && seen.has(identity(strip.image.url));
-    const found: StripInput | null = known
-      ? null
-      : {
-          key: strip.key,
-          url: page.finalUrl,
-          title: strip.title,
-          published: strip.published,
-          image: strip.image?.url ?? null,
-          imageAlt: strip.image?.alt ?? null,
-          imageTitle: strip.image?.title ?? null,
-        };
+    const found: StripInput | null = known ? null : stripOf(strip, strip.key, page.finalUrl);
     const end = endOf(strip.prev?.url ?? null, ids, seen, { comic, page: strip, result, atStart: false });
     next = end === null ? strip.prev!.url : null;
     // A wrong guess is dropped: its answer is never read.

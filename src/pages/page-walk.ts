@@ -146,16 +146,7 @@ export async function walkPages(fetchPage: PageFetcher, options: WalkOptions): P
     }
     for (const id of ids) seen.add(id);
     first ??= page;
-    strips.push({
-      key,
-      url: current.finalUrl,
-      title: page.title,
-      published: page.published,
-      image: page.image?.url ?? null,
-      imageAlt: page.image?.alt ?? null,
-      imageTitle: page.image?.title ?? null,
-      ...(urls.length === 0 ? { sharedUrl: true } : {}),
-    });
+    strips.push({ ...stripOf(page, key, current.finalUrl), ...(urls.length === 0 ? { sharedUrl: true } : {}) });
     if (take !== undefined && strips.length >= take) return result('taken');
     if (strips.length >= options.maxWalk) {
       return result(
@@ -179,6 +170,25 @@ export async function walkPages(fetchPage: PageFetcher, options: WalkOptions): P
 }
 
 const NO_VALIDATORS: Validators = { etag: null, lastModified: null };
+
+/**
+ * A strip page as the store records it: its key, the URL it answered at, its title,
+ * date and image with the image's alt and hover text.
+ *
+ * @example
+ * store.recordSuccess(name, { ...fetch, entries: [stripOf(page, page.key, page.url)] });
+ */
+export function stripOf(page: StripPage, key: string, url: string): StripInput {
+  return {
+    key,
+    url,
+    title: page.title,
+    published: page.published,
+    image: page.image?.url ?? null,
+    imageAlt: page.image?.alt ?? null,
+    imageTitle: page.image?.title ?? null,
+  };
+}
 
 /** A page further back: its failure ends the walk (with what was read kept) rather than failing the comic. */
 async function fetchOrStop(fetchPage: PageFetcher, url: string): Promise<{ page: FetchedPage } | { stop: string }> {
