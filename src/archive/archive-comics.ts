@@ -33,10 +33,10 @@ export const DEFAULT_WALK_DELAY_MS = 1000;
  * fetched with `fetchPage` (the archive's polite requests); by strip id, the image's
  * URL, or null and why. The archive reports the strips it finds none for.
  *
+ * `comics archive` and `check` pass pageImages (./page-images.ts): the page rules.
+ *
  * @example
- * const lookupImages: LookupImages = async (strips, fetchPage) =>
- *   new Map([...(await lookUpStripImages(strips, { store, fetchPage, selectorsFor })).entries()]
- *     .map(([id, found]) => [id, { image: found.image?.src ?? null, warning: found.warning }]));
+ * const lookupImages: LookupImages = pageImages(store, (name) => selectors.get(name));
  */
 export type LookupImages = (
   strips: readonly StripRow[],
@@ -61,7 +61,7 @@ export interface ArchiveOptions {
   signal?: AbortSignal;
   /** Called whenever something was archived, failed or walked. */
   onProgress?: (progress: ArchiveProgress) => void;
-  /** Default: none, and a strip recorded without an image fails with "no image recorded". */
+  /** Default none: a strip recorded without an image then fails with "No image recorded" (the command passes pageImages). */
   lookupImages?: LookupImages;
 }
 
