@@ -47,8 +47,9 @@ export interface CheckReport {
 }
 
 /**
- * `comics check`: checks every followed comic, records new strips, and opens the
- * unread ones oldest first, at most `maxTabs`.
+ * `comics check`: checks every followed comic, records new strips (archiving the
+ * images of comics with `"archive": true`), and shows the unread ones oldest first:
+ * a tab each (at most `maxTabs`), or one digest page (at most `maxStrips`).
  *
  * @example
  * const report = await runCheck({ open: true, maxTabs: 10, concurrency: 8, perHost: 2 }, deps);
@@ -99,7 +100,17 @@ async function deliver(
   if (options.signal?.aborted) return { ...none, notOpened: unread > 0 ? 'the run was interrupted' : null };
   const selectors = new Map(comics.map((comic) => [comic.name, comic.selectors]));
   return deliverStrips(
-    { ...deps, extras: digestExtras(deps, { concurrency: options.concurrency, perHost: options.perHost, timeoutMs: options.timeoutMs, signal: options.signal, archiveDir: options.archiveDir, selectorsFor: (name) => selectors.get(name) }) },
+    {
+      ...deps,
+      extras: digestExtras(deps, {
+        concurrency: options.concurrency,
+        perHost: options.perHost,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        archiveDir: options.archiveDir,
+        selectorsFor: (name) => selectors.get(name),
+      }),
+    },
     {
       mode: options.mode ?? configured ?? 'tabs',
       comics: names,
